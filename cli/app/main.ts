@@ -1,0 +1,116 @@
+/**
+ * The `srx5k` program: arguments (commander), the device (fresh or from `--state`), then the
+ * interactive terminal or the batch transcript. The only place besides sim/real-clock.ts that
+ * may pick the wall clock.
+ */
+import { Command, CommanderError } from 'commander';
+import { Device } from '../../chassis/device.js';
+import { Refusal } from '../../chassis/refusal.js';
+import { StateError, StateStore } from '../../chassis/state-store.js';
+import { Topology } from '../../chassis/topology.js';
+import { VirtualClock, type Clock } from '../../sim/clock.js';
+import { RealClock } from '../../sim/real-clock.js';
+import { Interpreter } from '../engine/interpreter.js';
+import { runBatch } from './batch.js';
+import { chooseDevice, UsageError, type RawOptions } from './options.js';
+
+/** Where the virtual clock starts: a fixed instant, so batch transcripts are reproducible. */
+const VIRTUAL_EPOCH = Date.UTC(2026, 0, 1, 0, 0, 0);
+
+const HARDWARE_FLAGS = ['model', 're', 'release', 'cards', 'junosIke', 'hostname'] as const;
+
+function buildProgram(): Command {
+  return new Command()
+    .name('srx5k')
+    .description('Juniper SRX5400/SRX5600/SRX5800 emulator with a Junos CLI')
+    .option('--model <model>', 'chassis model: srx5400, srx5600 or srx5800', 'srx5800')
+    .option('--re <re>', 'Routing Engine generation: re2 or re3', 're3')
+    .option('--release <release>', 'Junos release the device runs, e.g. 23.4R1')
+    .option('--cards <list>', 'cards at power-on, SLOT:TYPE comma list (TYPE: spc2, spc3, ioc3, ioc4)')
+    .option('--no-junos-ike', 'boot without the junos-ike package')
+    .option('--hostname <name>', 'host name in prompts and output')
+    .option('--state <dir>', 'keep the device state in DIR across runs')
+    .option('--batch', 'read CLI lines from standard input, print a transcript, exit')
+    .option('--attach <ifs>', 'put these interfaces on the host network (not available yet)')
+    .option('--topology <file>', 'several devices in one process (not available yet)')
+    .option('--seed <n>', 'seed of the random source (serial numbers, process ids, tie-breaks)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    program.parse([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    }
+    throw err;
+  }
+  const raw = program.opts<RawOptions & { junosIke: boolean }>();
+  try {
+    return await run(program, raw);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof Refusal || err instanceof StateError) {
+      process.stderr.write(`srx5k: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+async function run(program: Command, raw: RawOptions): Promise<number> {
+  if (raw.topology !== undefined) throw new UsageError('--topology is not available yet: several devices per process arrive with the dataplane');
+  if (raw.attach !== undefined) throw new UsageError('--attach is not available yet: host-network interfaces arrive with the dataplane');
+  const batch = raw.batch === true || !process.stdin.isTTY;
+  const store = raw.state !== undefined ? new StateStore(raw.state) : null;
+  store?.cleanTemporaries();
+  const saved = store?.load() ?? null;
+
+  let clock: Clock;
+  let device: Device;
+  if (saved) {
+    const explicit = HARDWARE_FLAGS.filter((f) => program.getOptionValueSource(f) === 'cli');
+    if (explicit.length > 0) {
+      throw new UsageError(`${raw.state} already holds a device; ${explicit.map(flagName).join(', ')} cannot change it (use lab insert/remove, or a new --state directory)`);
+    }
+    clock = batch ? new VirtualClock(Math.max(VIRTUAL_EPOCH, saved.savedAt)) : new RealClock();
+    device = Device.restore(saved.device, clock);
+  } else {
+    const choice = chooseDevice(raw);
+    clock = batch ? new VirtualClock(VIRTUAL_EPOCH) : new RealClock();
+    device = Device.create({
+      model: choice.model,
+      re: choice.re,
+      release: choice.release,
+      cards: choice.cards,
+      clock,
+      ...(choice.junosIke !== undefined ? { junosIke: choice.junosIke } : {}),
+      ...(choice.hostname !== undefined ? { hostname: choice.hostname } : {}),
+      ...(choice.seed !== undefined ? { seed: choice.seed } : {}),
+    });
+  }
+  const topology = new Topology(device);
+  const interp = new Interpreter(topology);
+  const persist = (): void => store?.save({ savedAt: clock.now(), device: device.snapshot() });
+  persist();
+
+  let code = 0;
+  try {
+    if (batch) {
+      code = await runBatch(interp, process.stdin, process.stdout, { onLine: persist });
+    } else {
+      const { runInteractive } = await import('./interactive.js');
+      await runInteractive(interp, { onLine: persist });
+    }
+  } finally {
+    persist();
+    await topology.shutdown();
+  }
+  return code;
+}
+
+function flagName(f: (typeof HARDWARE_FLAGS)[number]): string {
+  return f === 'junosIke' ? '--no-junos-ike' : `--${f}`;
+}

@@ -1,0 +1,216 @@
+/**
+ * The operational-mode command tree (`root@host>`). Help texts are ours; keywords are Junos's.
+ * The tree is rebuilt for every line, so value ranges always follow the device on the console.
+ */
+import { CARD_KINDS, CARD_TYPES, type CardType } from '../../../cards/kinds.js';
+import type { Device } from '../../../chassis/device.js';
+import { JUNOS_IKE } from '../../../chassis/packages.js';
+import { IKE_DAEMON_PROCESSES } from '../../../chassis/processes.js';
+import { versionString } from '../../../chassis/release.js';
+import type { Topology } from '../../../chassis/topology.js';
+import { enumValue, keyword, output, positional, uintValue, wordValue, type CommandNode, type CommandOutput, type Invocation } from '../grammar.js';
+import { renderChassisAlarms } from '../render/show-chassis-alarms.js';
+import { renderChassisFpc, renderPicStatus } from '../render/show-chassis-fpc.js';
+import { renderChassisHardware } from '../render/show-chassis-hardware.js';
+import { renderSystemProcesses } from '../render/show-system-processes.js';
+import { renderSystemUptime } from '../render/show-system-uptime.js';
+import { renderShowVersion } from '../render/show-version.js';
+
+export interface CommandContext {
+  readonly topology: Topology;
+}
+
+export function operationalRoot(ctx: CommandContext): CommandNode {
+  return { help: 'operational mode', children: operationalCommands(ctx) };
+}
+
+export function operationalCommands(ctx: CommandContext): CommandNode[] {
+  const dev = (): Device => ctx.topology.current;
+  const d = dev();
+  const slotSpec = (help = 'FPC slot number') => uintValue('slot', help, 0, d.model.fpcSlots - 1);
+  const slotOf = (inv: Invocation, key = 'slot'): number | undefined => inv.args.get(key) as number | undefined;
+
+  return [
+    keyword('configure', 'Manipulate software configuration information', {
+      run: (inv) => enterConfiguration(inv, 'shared'),
+      children: [
+        keyword('exclusive', 'Obtain exclusive lock (other users cannot make changes)', { run: (inv) => enterConfiguration(inv, 'exclusive') }),
+        keyword('private', 'Work in private database (other changes are not visible)', { run: (inv) => enterConfiguration(inv, 'private') }),
+      ],
+    }),
+    keyword('exit', 'Exit the management session', { run: () => ({ lines: [], endSession: true }) }),
+    keyword('lab', 'Emulator only: physical actions on the lab (not a Junos command)', { children: labCommands(ctx, slotSpec) }),
+    keyword('quit', 'Exit the management session', { run: () => ({ lines: [], endSession: true }) }),
+    keyword('request', 'Make system-level requests', {
+      children: [
+        keyword('chassis', 'Perform chassis-specific operations', {
+          children: [
+            keyword('fpc', 'Change Flexible PIC Concentrator status', {
+              children: [
+                keyword('slot', 'FPC slot number', {
+                  value: slotSpec(),
+                  children: [
+                    keyword('offline', 'Take the FPC offline', { run: async (inv) => output(await dev().fpcOffline(slotOf(inv)!)) }),
+                    keyword('online', 'Bring the FPC online', { run: (inv) => output(dev().fpcOnline(slotOf(inv)!)) }),
+                  ],
+                }),
+              ],
+            }),
+          ],
+        }),
+        keyword('system', 'Perform system-level operations', {
+          children: [
+            keyword('reboot', 'Reboot the system', { run: () => rebootRequest(dev()) }),
+            keyword('software', 'Perform system software extension or upgrade', {
+              children: [
+                keyword('add', 'Add extension or upgrade package', {
+                  children: [positional(packageSpec('Package to add'), { run: (inv) => output(dev().addPackage(inv.args.get('package') as string)) })],
+                }),
+                keyword('delete', 'Remove extension or upgrade package', {
+                  children: [positional(packageSpec('Package to remove'), { run: (inv) => output(dev().deletePackage(inv.args.get('package') as string)) })],
+                }),
+              ],
+            }),
+          ],
+        }),
+      ],
+    }),
+    keyword('restart', 'Restart software process', {
+      children: IKE_DAEMON_PROCESSES.map((p) =>
+        keyword(p.restartKeyword, p.restartHelp, {
+          run: () => output(dev().restartDaemon(p.restartKeyword)),
+          optionsAnyOrder: true,
+          children: [
+            keyword('gracefully', 'Gracefully restart the process'),
+            keyword('immediately', 'Immediately restart (SIGKILL) the process'),
+            keyword('soft', 'Soft reset (SIGHUP) the process'),
+          ],
+        }),
+      ),
+    }),
+    keyword('show', 'Show system information', {
+      children: [
+        keyword('chassis', 'Show chassis information', {
+          children: [
+            keyword('alarms', 'Show alarm status', { run: () => output(renderChassisAlarms(dev())) }),
+            keyword('fpc', 'Show Flexible PIC Concentrator status', {
+              run: (inv) => output(inv.words.has('pic-status') ? renderPicStatus(dev(), slotOf(inv)) : renderChassisFpc(dev(), slotOf(inv))),
+              optionsAnyOrder: true,
+              children: [keyword('pic-status', 'Show PIC status of each FPC'), positional(slotSpec())],
+            }),
+            keyword('hardware', 'Show installed hardware components', {
+              run: (inv) => output(renderChassisHardware(dev(), { models: inv.words.has('models') })),
+              optionsAnyOrder: true,
+              children: [keyword('models', 'Show FRU model numbers')],
+            }),
+          ],
+        }),
+        keyword('system', 'Show system information', {
+          children: [
+            keyword('processes', 'Show system process table', { run: () => output(renderSystemProcesses(dev())) }),
+            keyword('uptime', 'Show time since the system booted', { run: () => output(renderSystemUptime(dev())) }),
+          ],
+        }),
+        keyword('version', 'Show software process revision levels', { run: () => output(renderShowVersion(dev())) }),
+      ],
+    }),
+  ];
+}
+
+function labCommands(ctx: CommandContext, slotSpec: (help?: string) => ReturnType<typeof uintValue>): CommandNode[] {
+  const dev = (): Device => ctx.topology.current;
+  const cardType = enumValue<CardType>(
+    'type',
+    'Card type',
+    CARD_TYPES.map((t) => ({ name: t, help: `${CARD_KINDS[t].model} (${CARD_KINDS[t].description})` })),
+  );
+  return [
+    keyword('console', 'Move the console to another device of the topology', {
+      children: [
+        positional(
+          wordValue('device', 'Device host name', () => ctx.topology.all().map((x) => ({ name: x.hostname, help: `${x.model.description}` }))),
+          {
+            run: (inv) => {
+              const to = ctx.topology.console(inv.args.get('device') as string);
+              inv.session.mode = 'operational';
+              inv.session.editPath = [];
+              return output([`lab: console on ${to.hostname} (${to.model.description})`]);
+            },
+          },
+        ),
+      ],
+    }),
+    keyword('fail', 'Inject a hardware fault that kills an SPU (or every SPU of a card)', {
+      children: [
+        keyword('fpc', 'The card', {
+          value: slotSpec(),
+          run: async (inv) => output(await dev().failSpu(inv.args.get('fpc') as number)),
+          children: [
+            keyword('pic', 'One SPU of the card', {
+              value: uintValue('pic', 'PIC (SPU) number', 0, 3),
+              run: async (inv) => output(await dev().failSpu(inv.args.get('fpc') as number, inv.args.get('pic') as number)),
+            }),
+          ],
+        }),
+      ],
+    }),
+    keyword('insert', 'Physically insert a card', {
+      children: [
+        keyword('fpc', 'Into this FPC slot', {
+          value: slotSpec(),
+          children: [positional(cardType, { run: (inv) => output(dev().insertCard(inv.args.get('fpc') as number, inv.args.get('type') as CardType)) })],
+        }),
+      ],
+    }),
+    keyword('remove', 'Physically pull a card out', {
+      children: [keyword('fpc', 'From this FPC slot', { value: slotSpec(), run: async (inv) => output(await dev().removeCard(inv.args.get('fpc') as number)) })],
+    }),
+    keyword('wait', 'Let time pass on the device clock', {
+      children: [
+        positional(uintValue('seconds', 'Seconds', 0, 31_536_000), {
+          run: async (inv) => {
+            const s = inv.args.get('seconds') as number;
+            await dev().wait(s);
+            return output([]);
+          },
+        }),
+      ],
+    }),
+  ];
+}
+
+function packageSpec(help: string) {
+  return wordValue('package', help, () => [{ name: JUNOS_IKE, help: 'IKE and IPsec control plane (iked, ikemd)' }]);
+}
+
+function enterConfiguration(inv: Invocation, how: 'shared' | 'private' | 'exclusive'): CommandOutput {
+  inv.session.mode = 'configuration';
+  inv.session.editPath = [];
+  const lines = how === 'shared' ? [] : ['warning: uncommitted changes will be discarded on exit'];
+  return output([...lines, 'Entering configuration mode']);
+}
+
+function rebootRequest(dev: Device): CommandOutput {
+  return {
+    lines: [],
+    confirm: {
+      question: 'Reboot the system ? [yes,no] (no) ',
+      run: async (yes) => {
+        if (!yes) return output([]);
+        const pid = 10000 + (dev.processes.length * 977 + dev.now()) % 60000;
+        const lines = [
+          '',
+          `*** FINAL System shutdown message from root@${dev.hostname} ***`,
+          '',
+          'System going down IMMEDIATELY',
+          '',
+          '',
+          'Shutdown NOW!',
+          `[pid ${pid}]`,
+        ];
+        await dev.reboot();
+        return output([...lines, '', `--- JUNOS ${versionString(dev.release)} Kernel 64-bit`]);
+      },
+    },
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * The headless CLI: (session, line) → output lines. No terminal, no React: batch mode, the ink
+ * app and the tests all drive this one object.
+ */
+import { Refusal } from '../../chassis/refusal.js';
+import type { Topology } from '../../chassis/topology.js';
+import { configurationRoot } from './commands/configuration.js';
+import { operationalRoot, type CommandContext } from './commands/operational.js';
+import type { CommandNode, CommandOutput } from './grammar.js';
+import { caretLine, ENTER_ITEM, PIPE_ITEM, possibleCompletions, type HelpItem } from './help-format.js';
+import { actionAt, available, keywordMatches, walk, type WalkError, type WalkState } from './parser.js';
+import { applyPipes, PIPE_ROOT, stageFrom, type PipeStage } from './pipes.js';
+import { newSession, type Session } from './session.js';
+import { splitPipes, tokenize, type Token } from './tokenizer.js';
+
+export interface ExecResult {
+  readonly lines: string[];
+  /** A Junos error was printed (syntax error, `error: …`). */
+  readonly error: boolean;
+  /** `| no-more`: the interactive terminal must not page this output. */
+  readonly noMore: boolean;
+  readonly endSession: boolean;
+  /** The command asks a yes/no question first (e.g. `request system reboot`). */
+  readonly confirm?: { readonly question: string; answer(yes: boolean): Promise<ExecResult> };
+}
+
+export interface CompletionResult {
+  /** The line after completion (unchanged when nothing could be completed). */
+  readonly line: string;
+  /** Lines to show when the completion is ambiguous. */
+  readonly listing?: string[];
+}
+
+export class Interpreter {
+  readonly session: Session;
+  private readonly ctx: CommandContext;
+
+  constructor(readonly topology: Topology, session: Session = newSession()) {
+    this.session = session;
+    this.ctx = { topology };
+  }
+
+  /** `root@srx5800> ` or `root@srx5800# `. */
+  prompt(): string {
+    const sign = this.session.mode === 'configuration' ? '#' : '>';
+    return `${this.session.user}@${this.topology.current.hostname}${sign} `;
+  }
+
+  /** Lines printed above the prompt: the `[edit …]` banner in configuration mode. */
+  banner(): string[] {
+    if (this.session.mode !== 'configuration') return [];
+    const path = this.session.editPath.length > 0 ? `[edit ${this.session.editPath.join(' ')}]` : '[edit]';
+    return ['', path];
+  }
+
+  private root(): CommandNode {
+    return this.session.mode === 'configuration' ? configurationRoot(this.ctx) : operationalRoot(this.ctx);
+  }
+
+  async execute(line: string): Promise<ExecResult> {
+    const promptWidth = this.prompt().length;
+    const { tokens, openQuote } = tokenize(line);
+    if (tokens.length === 0) return result([]);
+    if (openQuote) return result([caretLine(promptWidth, line.length), 'syntax error, unterminated quoted string.'], true);
+    const { command, pipes } = splitPipes(tokens);
+    if (command.length === 0) return result([caretLine(promptWidth, tokens[0]!.start), 'syntax error, expecting <command>.'], true);
+
+    const walked = walk(this.root(), command);
+    if (!walked.ok) return result(this.errorLines(walked.error, promptWidth, command), true);
+    const action = actionAt(walked.state);
+    if (!action) return result([caretLine(promptWidth, endColumn(line)), `syntax error, expecting ${expecting(walked.state)}.`], true);
+
+    const stages: PipeStage[] = [];
+    for (const p of pipes) {
+      if (p.tokens.length === 0) return result([caretLine(promptWidth, endColumn(line)), 'syntax error, expecting <command>.'], true);
+      const pw = walk(PIPE_ROOT, p.tokens);
+      if (!pw.ok) return result(this.errorLines(pw.error, promptWidth, p.tokens), true);
+      if (!actionAt(pw.state)) return result([caretLine(promptWidth, endColumn(line)), `syntax error, expecting ${expecting(pw.state)}.`], true);
+      stages.push(stageFrom(pw.state.words, pw.state.args));
+    }
+
+    const run = async (fn: () => CommandOutput | Promise<CommandOutput>): Promise<ExecResult> => {
+      let out: CommandOutput;
+      try {
+        out = await fn();
+      } catch (err) {
+        if (err instanceof Refusal) return result([`error: ${err.message}`], true);
+        const msg = err instanceof Error ? err.message : String(err);
+        return result([`error: internal failure: ${msg}`], true);
+      }
+      const noMore = stages.some((s) => s.kind === 'no-more');
+      const base: ExecResult = {
+        lines: applyPipes(out.lines, stages),
+        error: out.error ?? false,
+        noMore,
+        endSession: out.endSession ?? false,
+      };
+      const confirm = out.confirm;
+      if (!confirm) return base;
+      return { ...base, confirm: { question: confirm.question, answer: (yes) => run(() => confirm.run(yes)) } };
+    };
+    const inv = { session: this.session, args: walked.state.args, words: walked.state.words };
+    return run(() => action(inv));
+  }
+
+  /** What `?` prints for the line typed so far. */
+  help(line: string): string[] {
+    const at = this.position(line);
+    if (!at) return [];
+    if (!at.ok) return this.errorLines(at.error, this.prompt().length, at.tokens);
+    const items = candidates(at.state, at.partial);
+    return items.length === 0 ? ['No valid completions'] : possibleCompletions(items);
+  }
+
+  /** TAB: complete the word being typed, or list the choices when several remain. */
+  complete(line: string): CompletionResult {
+    const at = this.position(line);
+    if (!at || !at.ok) return { line };
+    const names = [
+      ...keywordMatches(at.state, at.partial).map((n) => n.word!),
+      ...valueSuggestions(at.state)
+        .map((s) => s.name)
+        .filter((n) => n.startsWith(at.partial)),
+    ];
+    const unique = [...new Set(names)];
+    const head = line.slice(0, line.length - at.partial.length);
+    if (unique.length === 1) return { line: `${head}${unique[0]} ` };
+    if (unique.length > 1) {
+      const common = commonPrefix(unique);
+      if (common.length > at.partial.length) return { line: `${head}${common}` };
+      return { line, listing: possibleCompletions(candidates(at.state, at.partial)) };
+    }
+    return { line };
+  }
+
+  /** Walk everything before the word being typed. */
+  private position(
+    line: string,
+  ): ({ ok: true; state: WalkState; partial: string } | { ok: false; error: WalkError; tokens: Token[] }) | null {
+    const { tokens, openQuote, trailingSpace } = tokenize(line);
+    if (openQuote) return null;
+    const { command, pipes } = splitPipes(tokens);
+    const inPipe = pipes.length > 0;
+    const segment = inPipe ? pipes[pipes.length - 1]!.tokens : command;
+    const lastIsBar = tokens.length > 0 && tokens[tokens.length - 1]!.text === '|' && !tokens[tokens.length - 1]!.quoted;
+    const partial = trailingSpace || lastIsBar || segment.length === 0 ? '' : segment[segment.length - 1]!.text;
+    const before = partial === '' ? segment : segment.slice(0, -1);
+    if (inPipe) {
+      const cw = walk(this.root(), command);
+      if (!cw.ok) return { ok: false, error: cw.error, tokens: command };
+    }
+    const w = walk(inPipe ? PIPE_ROOT : this.root(), before);
+    if (!w.ok) return { ok: false, error: w.error, tokens: before };
+    return { ok: true, state: w.state, partial };
+  }
+
+  private errorLines(error: WalkError, promptWidth: number, tokens: readonly Token[]): string[] {
+    const caret = caretLine(promptWidth, error.at);
+    switch (error.kind) {
+      case 'ambiguous':
+        return [caret, `'${error.token}' is ambiguous.`, ...possibleCompletions(sortItems(error.matches.map(nodeItem)))];
+      case 'value':
+        return [caret, error.message];
+      case 'syntax': {
+        const first = tokens[0];
+        if (first && first.start === error.at && this.session.mode === 'operational') return [caret, 'unknown command.'];
+        return [caret, `syntax error, expecting ${error.expecting}.`];
+      }
+    }
+  }
+}
+
+function result(lines: string[], error = false): ExecResult {
+  return { lines, error, noMore: false, endSession: false };
+}
+
+/** Column where the next token would start: where Junos puts the caret for a missing word. */
+function endColumn(line: string): number {
+  return /\s$/.test(line) ? line.length : line.length + 1;
+}
+
+function expecting(state: WalkState): string {
+  if (state.awaiting) return `<${state.awaiting.value!.name}>`;
+  const avail = available(state);
+  if (avail.length > 0 && avail.every((n) => n.word === undefined)) return `<${avail[0]!.value!.name}>`;
+  return '<command>';
+}
+
+function nodeItem(n: CommandNode): HelpItem {
+  return n.word !== undefined ? { name: n.word, help: n.help } : { name: `<${n.value!.name}>`, help: n.value!.help };
+}
+
+function sortItems(items: HelpItem[]): HelpItem[] {
+  return [...items].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function valueSuggestions(state: WalkState): HelpItem[] {
+  const specs = state.awaiting ? [state.awaiting.value!] : available(state).filter((n) => n.word === undefined && n.value).map((n) => n.value!);
+  return specs.flatMap((s) => (s.suggest ? [...s.suggest()] : []));
+}
+
+/** `?` items at this point: Enter, values, keywords (sorted), then the pipe. */
+function candidates(state: WalkState, partial: string): HelpItem[] {
+  const out: HelpItem[] = [];
+  const runnable = actionAt(state) !== undefined;
+  if (partial === '' && runnable) out.push(ENTER_ITEM);
+  if (state.awaiting) {
+    const v = state.awaiting.value!;
+    if (partial === '') out.push({ name: `<${v.name}>`, help: v.help });
+    out.push(...(v.suggest ? v.suggest().filter((s) => s.name.startsWith(partial)) : []));
+    return out;
+  }
+  const avail = available(state);
+  for (const n of avail.filter((x) => x.word === undefined && x.value)) {
+    if (partial === '') out.push({ name: `<${n.value!.name}>`, help: n.value!.help });
+    out.push(...(n.value!.suggest ? n.value!.suggest().filter((s) => s.name.startsWith(partial)) : []));
+  }
+  out.push(...sortItems(avail.filter((n) => n.word !== undefined && !n.hidden && n.word.startsWith(partial)).map(nodeItem)));
+  if (partial === '' && runnable) out.push(PIPE_ITEM);
+  return out;
+}
+
+function commonPrefix(words: readonly string[]): string {
+  let p = words[0] ?? '';
+  for (const w of words) while (!w.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
