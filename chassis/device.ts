@@ -504,6 +504,8 @@ export class Device {
   }
 
   private changed(): void {
+    // Stamp new alarm conditions now, when they arise, not when someone first looks.
+    this.alarms();
     this.bus.emit('changed', undefined);
   }
 

@@ -74,7 +74,7 @@ export class Interpreter {
     for (const p of pipes) {
       if (p.tokens.length === 0) return result([caretLine(promptWidth, endColumn(line)), 'syntax error, expecting <command>.'], true);
       const pw = walk(PIPE_ROOT, p.tokens);
-      if (!pw.ok) return result(this.errorLines(pw.error, promptWidth, p.tokens), true);
+      if (!pw.ok) return result(this.errorLines(pw.error, promptWidth, null), true);
       if (!actionAt(pw.state)) return result([caretLine(promptWidth, endColumn(line)), `syntax error, expecting ${expecting(pw.state)}.`], true);
       stages.push(stageFrom(pw.state.words, pw.state.args));
     }
@@ -107,7 +107,7 @@ export class Interpreter {
   help(line: string): string[] {
     const at = this.position(line);
     if (!at) return [];
-    if (!at.ok) return this.errorLines(at.error, this.prompt().length, at.tokens);
+    if (!at.ok) return this.errorLines(at.error, this.prompt().length, at.inPipe ? null : at.tokens);
     const items = candidates(at.state, at.partial);
     return items.length === 0 ? ['No valid completions'] : possibleCompletions(items);
   }
@@ -136,7 +136,7 @@ export class Interpreter {
   /** Walk everything before the word being typed. */
   private position(
     line: string,
-  ): ({ ok: true; state: WalkState; partial: string } | { ok: false; error: WalkError; tokens: Token[] }) | null {
+  ): ({ ok: true; state: WalkState; partial: string } | { ok: false; error: WalkError; tokens: Token[]; inPipe: boolean }) | null {
     const { tokens, openQuote, trailingSpace } = tokenize(line);
     if (openQuote) return null;
     const { command, pipes } = splitPipes(tokens);
@@ -147,14 +147,15 @@ export class Interpreter {
     const before = partial === '' ? segment : segment.slice(0, -1);
     if (inPipe) {
       const cw = walk(this.root(), command);
-      if (!cw.ok) return { ok: false, error: cw.error, tokens: command };
+      if (!cw.ok) return { ok: false, error: cw.error, tokens: command, inPipe: false };
     }
     const w = walk(inPipe ? PIPE_ROOT : this.root(), before);
-    if (!w.ok) return { ok: false, error: w.error, tokens: before };
+    if (!w.ok) return { ok: false, error: w.error, tokens: before, inPipe };
     return { ok: true, state: w.state, partial };
   }
 
-  private errorLines(error: WalkError, promptWidth: number, tokens: readonly Token[]): string[] {
+  /** `command` is the command's tokens when the error is in the command (not in a pipe). */
+  private errorLines(error: WalkError, promptWidth: number, command: readonly Token[] | null): string[] {
     const caret = caretLine(promptWidth, error.at);
     switch (error.kind) {
       case 'ambiguous':
@@ -162,7 +163,7 @@ export class Interpreter {
       case 'value':
         return [caret, error.message];
       case 'syntax': {
-        const first = tokens[0];
+        const first = command?.[0];
         if (first && first.start === error.at && this.session.mode === 'operational') return [caret, 'unknown command.'];
         return [caret, `syntax error, expecting ${error.expecting}.`];
       }
