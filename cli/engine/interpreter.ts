@@ -59,6 +59,8 @@ export class Interpreter {
 
   async execute(line: string): Promise<ExecResult> {
     const promptWidth = this.prompt().length;
+    // A line ending in `?` (outside quotes) asks for help, as typing `?` does at a terminal.
+    if (line.endsWith('?') && !tokenize(line.slice(0, -1)).openQuote) return result(this.help(line.slice(0, -1)));
     const { tokens, openQuote } = tokenize(line);
     if (tokens.length === 0) return result([]);
     if (openQuote) return result([caretLine(promptWidth, line.length), 'syntax error, unterminated quoted string.'], true);

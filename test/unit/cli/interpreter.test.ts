@@ -166,3 +166,21 @@ describe('modes', () => {
     expect(d.device.card(5)!.state).toBe('present');
   });
 });
+
+describe('? typed at the end of a line (batch, scripts)', () => {
+  it('prints the help instead of running the command', async () => {
+    const d = dev();
+    const r = await d.cli.execute('lab ?');
+    expect(r.error).toBe(false);
+    expect(r.lines).toEqual([
+      'Possible completions:',
+      '  console              Move the console to another device of the topology',
+      '  fail                 Inject a hardware fault that kills an SPU (or every SPU of a card)',
+      '  insert               Physically insert a card',
+      '  remove               Physically pull a card out',
+      '  wait                 Let time pass on the device clock',
+    ]);
+    // A quoted ? is part of a pattern, not a help request: the command runs.
+    expect((await d.cli.execute('show chassis fpc pic-status | match "Cp-?Flow"')).lines).toEqual(['  PIC 0  Online       SPU Cp-Flow']);
+  });
+});
