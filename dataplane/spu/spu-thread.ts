@@ -125,6 +125,7 @@ export interface SpuHandle {
   readonly alive: boolean;
   onDeath(listener: SpuDeathListener): void;
   wake(): Promise<HelloReply>;
+  run<R>(handler: string, payload: unknown): Promise<R>;
   fault(): Promise<void>;
   stop(): Promise<void>;
 }
