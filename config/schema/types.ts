@@ -47,6 +47,11 @@ export interface LeafSchema extends SchemaBase {
   readonly type: ValueType;
   readonly default?: string;
   readonly mandatory: boolean;
+  /**
+   * Junos writes the value without the leaf's name: `security address-book global address A
+   * 10.0.0.0/8` (the prefix is leaf `ip-prefix`).
+   */
+  readonly noKeyword?: boolean;
 }
 
 export interface LeafListSchema extends SchemaBase {
