@@ -3,6 +3,9 @@
  * the actions an operator (or the lab) can take on it. This is the façade the CLI and scenarios
  * use; it owns the state, and every refusal is a Refusal thrown before anything changes.
  */
+import { ConfigDatabase, type ConfigSnapshot } from '../config/database.js';
+import type { DataContainer } from '../config/data.js';
+import { validateConfig, type ValidationContext } from '../config/validate/index.js';
 import { Card, type CardState, type Spu, type SpuOrigin, type SpuState } from '../cards/card.js';
 import { cardKind, type CardType } from '../cards/kinds.js';
 import { realSpuFactory, type SpuFactory } from '../dataplane/spu/spu-thread.js';
@@ -58,6 +61,7 @@ export interface DeviceSnapshot {
   readonly daemon: DaemonChoice;
   readonly processes: readonly ProcessEntry[];
   readonly alarmTimes: Readonly<Record<string, number>>;
+  readonly config?: ConfigSnapshot;
 }
 
 export interface DeviceEvents extends Record<string, unknown> {
@@ -94,6 +98,8 @@ export class Device {
   private processTable: ProcessEntry[] = [];
   private bootedAt = 0;
   private alarmTimes: Record<string, number> = {};
+  /** The configuration database: active configuration, rollbacks, shared candidate. */
+  config!: ConfigDatabase;
 
   private constructor(opts: { model: ModelName; re: ReType; release: string; hostname: string; clock: Clock; seed: number; spuFactory: SpuFactory; clustered: boolean }) {
     this.model = MODELS[opts.model];
@@ -139,6 +145,7 @@ export class Device {
     if (dev.junosIkeInstalled && !junosIkeInstallable(dev.release)) {
       throw new Refusal(`${JUNOS_IKE} is not available before Junos ${JUNOS_IKE_FIRST_RELEASE} (this device runs ${dev.release.text})`);
     }
+    dev.config = dev.newConfigDatabase(factoryConfig(dev.hostname));
     dev.boot();
     return dev;
   }
@@ -154,6 +161,9 @@ export class Device {
     dev.processTable = s.processes.map((p) => ({ ...p }));
     dev.bootedAt = s.bootedAt;
     dev.alarmTimes = { ...s.alarmTimes };
+    dev.config = s.config
+      ? ConfigDatabase.restore(s.config, clock, (t) => validateConfig(t, dev.validationContext()), (t) => dev.applyConfig(t))
+      : dev.newConfigDatabase(factoryConfig(s.hostname));
     // Advance the random source past what the saved run used, so new draws differ from old ones.
     for (let i = 0; i < 64; i++) dev.random.nextU32();
     for (const c of s.cards) {
@@ -200,6 +210,7 @@ export class Device {
       daemon: this.daemonChoice,
       processes: this.processTable.map((p) => ({ ...p })),
       alarmTimes: { ...this.alarmTimes },
+      config: structuredClone(this.config.snapshot()),
     };
   }
 
@@ -452,6 +463,33 @@ export class Device {
     await Promise.all(this.cards().map((c) => c.deactivate(c.state)));
   }
 
+  // ---------------------------------------------------------------- configuration
+
+  /** What commit rules need to know about this device right now. */
+  validationContext(): ValidationContext {
+    const types = this.cards().map((c) => c.type);
+    return {
+      model: this.model.name,
+      daemon: this.daemonChoice.daemon,
+      release: this.release.text,
+      releaseAtLeast: (min) => atLeast(this.release, min),
+      hasSpc3: types.includes('spc3'),
+      hasSpc2: types.includes('spc2'),
+    };
+  }
+
+  private newConfigDatabase(initial: DataContainer): ConfigDatabase {
+    return new ConfigDatabase(initial, this.clock, (t) => validateConfig(t, this.validationContext()), (t) => this.applyConfig(t));
+  }
+
+  /** Apply a newly active configuration to the running device (must not fail). */
+  private applyConfig(active: DataContainer): void {
+    const system = active.ch['system'];
+    const name = system?.t === 'c' ? system.ch['host-name'] : undefined;
+    if (name?.t === 'v' && !name.ia) this.hostname = name.v;
+    this.changed();
+  }
+
   // ---------------------------------------------------------------- internals
 
   private boot(): void {
@@ -528,6 +566,11 @@ export class Device {
     const prefix: Record<CardType, string> = { spc2: 'CABA', spc3: 'CALS', ioc3: 'CADZ', ioc4: 'CALM' };
     return `${prefix[type]}${this.random.chars(4, '0123456789')}`;
   }
+}
+
+/** The configuration of a new device: its host name. */
+function factoryConfig(hostname: string): DataContainer {
+  return { t: 'c', ch: { system: { t: 'c', ch: { 'host-name': { t: 'v', v: hostname } } } } };
 }
 
 /** Package names Junos accepts for junos-ike: the bare name, the file, or the optional:// URL. */

@@ -61,6 +61,8 @@ type Mode =
   | { readonly kind: 'command' }
   | { readonly kind: 'busy' }
   | { readonly kind: 'confirm'; readonly question: string; readonly editor: ed.EditorState; readonly answer: (yes: boolean) => Promise<ExecResult> }
+  /** `load … terminal`: lines typed until ^D on an empty line are the text to load. */
+  | { readonly kind: 'terminal'; readonly editor: ed.EditorState; readonly lines: readonly string[]; readonly done: (text: string) => Promise<ExecResult> }
   | { readonly kind: 'more'; readonly pager: Pager; readonly then: () => Promise<void> }
   | { readonly kind: 'closed' };
 
@@ -166,6 +168,8 @@ class Terminal {
         return { kind: 'line', banner: this.interp.banner(), prompt: this.interp.prompt(), text: this.editor.text, cursor: this.editor.cursor };
       case 'confirm':
         return { kind: 'line', banner: [], prompt: this.mode.question, text: this.mode.editor.text, cursor: this.mode.editor.cursor };
+      case 'terminal':
+        return { kind: 'line', banner: [], prompt: '', text: this.mode.editor.text, cursor: this.mode.editor.cursor };
       case 'more':
         return { kind: 'more', prompt: morePrompt(this.mode.pager) };
       default:
@@ -198,6 +202,8 @@ class Terminal {
         return this.commandKey(k);
       case 'confirm':
         return this.confirmKey(k, this.mode);
+      case 'terminal':
+        return this.terminalKey(k, this.mode);
       case 'more':
         return this.moreKey(k, this.mode);
       default:
@@ -247,6 +253,12 @@ class Terminal {
     if (confirm) {
       this.print(res.lines);
       this.enter({ kind: 'confirm', question: confirm.question, editor: ed.newEditor(), answer: (yes) => confirm.answer(yes) });
+      return;
+    }
+    const reader = res.readTerminal;
+    if (reader) {
+      this.print(res.lines);
+      this.enter({ kind: 'terminal', editor: ed.newEditor(), lines: [], done: (text) => reader.done(text) });
       return;
     }
     await this.output(res.lines, res.noMore, () => this.finish(res));
@@ -306,6 +318,29 @@ class Terminal {
     this.enter({ kind: 'busy' });
     this.publish();
     await this.present(await mode.answer(yes));
+  }
+
+  private async terminalKey(k: ed.Keystroke, mode: Extract<Mode, { kind: 'terminal' }>): Promise<void> {
+    const text = mode.editor.text;
+    if (k.kind === 'ctrl' && k.letter === 'c') {
+      // Abandon the load: nothing typed so far is applied.
+      this.print([`${text}^C`]);
+      this.enter({ kind: 'command' });
+      return;
+    }
+    if (k.kind === 'ctrl' && k.letter === 'd' && text === '') {
+      this.enter({ kind: 'busy' });
+      this.publish();
+      await this.present(await mode.done(mode.lines.join('\n')));
+      return;
+    }
+    if (k.kind === 'enter') {
+      this.print([text]);
+      this.enter({ ...mode, editor: ed.newEditor(), lines: [...mode.lines, text] });
+      return;
+    }
+    const next = ed.edit(mode.editor, k);
+    if (next) this.enter({ ...mode, editor: next });
   }
 
   /** `?`: Junos prints the choices under the line and gives the line back unchanged. */

@@ -3,7 +3,9 @@
  * value, and an action where a command may end. The parser, `?` help and TAB completion all read
  * the same tree, so they cannot disagree.
  */
+import type { HelpItem } from './help-format.js';
 import type { Session } from './session.js';
+import type { Token } from './tokenizer.js';
 
 export type Parsed<T> = { readonly value: T } | { readonly error: string };
 
@@ -16,10 +18,20 @@ export interface ValueSpec<T = unknown> {
   suggest?(): ReadonlyArray<{ readonly name: string; readonly help: string }>;
 }
 
+/** Configuration output that pipes can render another way (`| display set`, `| compare`). */
+export interface ConfigView {
+  set(): string[];
+  compare(rollback?: number): string[] | { readonly error: string };
+}
+
 export interface CommandOutput {
+  /** Set by configuration `show`: what `| display set` and `| compare` print instead. */
+  readonly view?: ConfigView;
   readonly lines: readonly string[];
   /** The command printed a Junos error (batch exit status 1). */
   readonly error?: boolean;
+  /** Read lines typed after the command until ^D (`load merge terminal`), then run `done`. */
+  readonly readTerminal?: { done(text: string): Promise<CommandOutput> | CommandOutput };
   /** Ask the user first; `run` gets the answer. Batch mode answers yes and echoes it. */
   readonly confirm?: { readonly question: string; run(yes: boolean): Promise<CommandOutput> };
   /** Leave the CLI (operational `exit` / `quit`). */
@@ -28,6 +40,8 @@ export interface CommandOutput {
 
 export interface Invocation {
   readonly session: Session;
+  /** Words after a node that takes the rest of the line (`set …`), with their columns. */
+  readonly rest: readonly Token[];
   /** Values of keywords with an argument and of positional values, by keyword / value name. */
   readonly args: ReadonlyMap<string, unknown>;
   /** Keywords given (flags such as `detail`). */
@@ -49,6 +63,20 @@ export interface CommandNode {
   readonly run?: Action;
   /** Not offered by `?` / TAB, still accepted when typed in full. */
   readonly hidden?: boolean;
+  /** The node takes every following word itself (configuration statements after `set`). */
+  readonly rest?: RestSpec;
+}
+
+/** A command tail that is not a fixed grammar (a schema path): it answers `?` and TAB itself. */
+export interface RestSpec {
+  /** `?` items for the word being typed after `words` ('' when the next word has not started). */
+  help(words: readonly string[], partial: string, session: Session): HelpItem[];
+  /** Whole-word candidates for TAB. */
+  complete(words: readonly string[], partial: string, session: Session): string[];
+  /** The command may be executed after `words` (offer `<[Enter]>`). */
+  canEnd(words: readonly string[], session: Session): boolean;
+  /** The tail may be empty (`show` alone). */
+  readonly optional?: boolean;
 }
 
 export function keyword(word: string, help: string, rest: Omit<CommandNode, 'word' | 'help'> = {}): CommandNode {

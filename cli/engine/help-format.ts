@@ -3,11 +3,13 @@
 export interface HelpItem {
   readonly name: string;
   readonly help: string;
+  /** Column-0 marker in configuration help: `>` has sub-statements, `+` takes several values. */
+  readonly marker?: '>' | '+';
 }
 
 /** One `Possible completions:` row: name from column 2, help from column 23 (or after two spaces). */
 export function helpRow(item: HelpItem): string {
-  return `  ${item.name.padEnd(19)}  ${item.help}`.trimEnd();
+  return `${item.marker ?? ' '} ${item.name.padEnd(19)}  ${item.help}`.trimEnd();
 }
 
 export function possibleCompletions(items: readonly HelpItem[]): string[] {

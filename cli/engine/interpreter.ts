@@ -4,8 +4,8 @@
  */
 import { Refusal } from '../../chassis/refusal.js';
 import type { Topology } from '../../chassis/topology.js';
-import { configurationRoot } from './commands/configuration.js';
-import { operationalRoot, type CommandContext } from './commands/operational.js';
+import { configurationRoot, type ConfigCommandContext } from './commands/configuration.js';
+import { operationalRoot } from './commands/operational.js';
 import type { CommandNode, CommandOutput } from './grammar.js';
 import { caretLine, ENTER_ITEM, PIPE_ITEM, possibleCompletions, type HelpItem } from './help-format.js';
 import { actionAt, available, keywordMatches, walk, type WalkError, type WalkState } from './parser.js';
@@ -22,6 +22,8 @@ export interface ExecResult {
   readonly endSession: boolean;
   /** The command asks a yes/no question first (e.g. `request system reboot`). */
   readonly confirm?: { readonly question: string; answer(yes: boolean): Promise<ExecResult> };
+  /** The command reads text typed after it until ^D (`load merge terminal`). */
+  readonly readTerminal?: { done(text: string): Promise<ExecResult> };
 }
 
 export interface CompletionResult {
@@ -33,11 +35,17 @@ export interface CompletionResult {
 
 export class Interpreter {
   readonly session: Session;
-  private readonly ctx: CommandContext;
+  private readonly ctx: ConfigCommandContext;
+  /** The line being executed (for carets placed past its end). */
+  private line = '';
 
   constructor(readonly topology: Topology, session: Session = newSession()) {
     this.session = session;
-    this.ctx = { topology };
+    this.ctx = {
+      topology,
+      promptWidth: () => this.prompt().length,
+      lineEnd: () => endColumn(this.line),
+    };
   }
 
   /** `root@srx5800> ` or `root@srx5800# `. */
@@ -50,7 +58,9 @@ export class Interpreter {
   banner(): string[] {
     if (this.session.mode !== 'configuration') return [];
     const path = this.session.editPath.length > 0 ? `[edit ${this.session.editPath.join(' ')}]` : '[edit]';
-    return ['', path];
+    const left = this.topology.current.config.confirmMinutesLeft();
+    const pending = left === null ? [] : [`# commit confirmed will be rolled back in ${left} ${left === 1 ? 'minute' : 'minutes'}`];
+    return ['', ...pending, path];
   }
 
   private root(): CommandNode {
@@ -58,6 +68,13 @@ export class Interpreter {
   }
 
   async execute(line: string): Promise<ExecResult> {
+    const notices = this.topology.current.config.takeNotices();
+    const res = await this.executeLine(line);
+    return notices.length === 0 ? res : { ...res, lines: [...notices, ...res.lines] };
+  }
+
+  private async executeLine(line: string): Promise<ExecResult> {
+    this.line = line;
     const promptWidth = this.prompt().length;
     // A line ending in `?` (outside quotes) asks for help, as typing `?` does at a terminal.
     if (line.endsWith('?') && !tokenize(line.slice(0, -1)).openQuote) return result(this.help(line.slice(0, -1)));
@@ -91,17 +108,21 @@ export class Interpreter {
         return result([`error: internal failure: ${msg}`], true);
       }
       const noMore = stages.some((s) => s.kind === 'no-more');
+      const shaped = reshape(out, stages);
+      if ('error' in shaped) return result([`error: ${shaped.error}`], true);
       const base: ExecResult = {
-        lines: applyPipes(out.lines, stages),
+        lines: applyPipes(shaped.lines, stages),
         error: out.error ?? false,
         noMore,
         endSession: out.endSession ?? false,
       };
       const confirm = out.confirm;
-      if (!confirm) return base;
-      return { ...base, confirm: { question: confirm.question, answer: (yes) => run(() => confirm.run(yes)) } };
+      const reader = out.readTerminal;
+      if (confirm) return { ...base, confirm: { question: confirm.question, answer: (yes) => run(() => confirm.run(yes)) } };
+      if (reader) return { ...base, readTerminal: { done: (text) => run(() => reader.done(text)) } };
+      return base;
     };
-    const inv = { session: this.session, args: walked.state.args, words: walked.state.words };
+    const inv = { session: this.session, args: walked.state.args, words: walked.state.words, rest: walked.state.rest };
     return run(() => action(inv));
   }
 
@@ -110,6 +131,18 @@ export class Interpreter {
     const at = this.position(line);
     if (!at) return [];
     if (!at.ok) return this.errorLines(at.error, this.prompt().length, at.inPipe ? null : at.tokens);
+    const rest = at.state.ctx.rest;
+    if (rest) {
+      const items = rest.help(
+        at.state.rest.map((t) => t.text),
+        at.partial,
+        this.session,
+      );
+      const words = at.state.rest.map((t) => t.text);
+      const runnable = (words.length > 0 || (rest.optional ?? false)) && rest.canEnd(words, this.session);
+      const all = at.partial === '' && runnable ? [ENTER_ITEM, ...items, PIPE_ITEM] : items;
+      return all.length === 0 ? ['No valid completions'] : possibleCompletions(all);
+    }
     const items = candidates(at.state, at.partial);
     return items.length === 0 ? ['No valid completions'] : possibleCompletions(items);
   }
@@ -118,6 +151,17 @@ export class Interpreter {
   complete(line: string): CompletionResult {
     const at = this.position(line);
     if (!at || !at.ok) return { line };
+    const head = line.slice(0, line.length - at.partial.length);
+    const rest = at.state.ctx.rest;
+    if (rest) {
+      const words = at.state.rest.map((t) => t.text);
+      const names = [...new Set(rest.complete(words, at.partial, this.session))];
+      if (names.length === 1) return { line: `${head}${names[0]} ` };
+      const common = commonPrefix(names);
+      if (names.length > 1 && common.length > at.partial.length) return { line: `${head}${common}` };
+      const items = rest.help(words, at.partial, this.session);
+      return items.length > 0 && names.length !== 1 ? { line, listing: possibleCompletions(items) } : { line };
+    }
     const names = [
       ...keywordMatches(at.state, at.partial).map((n) => n.word!),
       ...valueSuggestions(at.state)
@@ -125,7 +169,6 @@ export class Interpreter {
         .filter((n) => n.startsWith(at.partial)),
     ];
     const unique = [...new Set(names)];
-    const head = line.slice(0, line.length - at.partial.length);
     if (unique.length === 1) return { line: `${head}${unique[0]} ` };
     if (unique.length > 1) {
       const common = commonPrefix(unique);
@@ -147,6 +190,7 @@ export class Interpreter {
     const lastIsBar = tokens.length > 0 && tokens[tokens.length - 1]!.text === '|' && !tokens[tokens.length - 1]!.quoted;
     const partial = trailingSpace || lastIsBar || segment.length === 0 ? '' : segment[segment.length - 1]!.text;
     const before = partial === '' ? segment : segment.slice(0, -1);
+    if (!inPipe && partial !== '' && segment[segment.length - 1]!.quoted) return null;
     if (inPipe) {
       const cw = walk(this.root(), command);
       if (!cw.ok) return { ok: false, error: cw.error, tokens: command, inPipe: false };
@@ -171,6 +215,16 @@ export class Interpreter {
       }
     }
   }
+}
+
+/** `| display set` and `| compare` replace the output with another rendering of the configuration. */
+function reshape(out: CommandOutput, stages: readonly PipeStage[]): { lines: readonly string[] } | { error: string } {
+  const display = stages.find((s) => s.kind === 'display-set' || s.kind === 'compare');
+  if (!display) return { lines: out.lines };
+  if (!out.view) return { error: `'${display.kind === 'compare' ? 'compare' : 'display set'}' works on configuration output only` };
+  if (display.kind === 'display-set') return { lines: out.view.set() };
+  const cmp = out.view.compare(display.n);
+  return Array.isArray(cmp) ? { lines: cmp } : { error: (cmp as { error: string }).error };
 }
 
 function result(lines: string[], error = false): ExecResult {

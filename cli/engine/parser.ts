@@ -15,6 +15,8 @@ export interface WalkState {
   awaiting: CommandNode | null;
   readonly args: Map<string, unknown>;
   readonly words: Set<string>;
+  /** Tokens taken by a node with `rest` (everything after it). */
+  readonly rest: Token[];
 }
 
 export type WalkError =
@@ -25,7 +27,7 @@ export type WalkError =
 export type WalkResult = { readonly ok: true; readonly state: WalkState } | { readonly ok: false; readonly error: WalkError };
 
 export function startState(root: CommandNode): WalkState {
-  return { ctx: root, consumed: new Set(), awaiting: null, args: new Map(), words: new Set() };
+  return { ctx: root, consumed: new Set(), awaiting: null, args: new Map(), words: new Set(), rest: [] };
 }
 
 /** Nodes that may come next. */
@@ -53,6 +55,10 @@ export function walk(root: CommandNode, tokens: readonly Token[]): WalkResult {
 }
 
 function step(state: WalkState, tok: Token): WalkError | null {
+  if (state.ctx.rest) {
+    state.rest.push(tok);
+    return null;
+  }
   if (state.awaiting) {
     const node = state.awaiting;
     const parsed = node.value!.parse(tok.text);
@@ -97,6 +103,7 @@ function enter(state: WalkState, node: CommandNode): void {
 /** The action the walk ended on, if the command may end here. */
 export function actionAt(state: WalkState): Action | undefined {
   if (state.awaiting) return undefined;
+  if (state.ctx.rest && state.rest.length === 0 && !state.ctx.rest.optional) return undefined;
   return state.ctx.run;
 }
 

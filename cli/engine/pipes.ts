@@ -7,7 +7,7 @@
 import { keyword, positional, uintValue, wordValue, type CommandNode } from './grammar.js';
 
 export interface PipeStage {
-  readonly kind: 'match' | 'except' | 'find' | 'count' | 'last' | 'trim' | 'no-more';
+  readonly kind: 'match' | 'except' | 'find' | 'count' | 'last' | 'trim' | 'no-more' | 'display-set' | 'compare';
   readonly pattern?: string;
   readonly n?: number;
 }
@@ -18,7 +18,12 @@ const pattern = wordValue('pattern', 'Pattern to match against');
 export const PIPE_ROOT: CommandNode = {
   help: 'pipe',
   children: [
+    keyword('compare', 'Compare configuration changes with prior version', {
+      run: noop,
+      children: [keyword('rollback', 'Index of rollback file', { value: uintValue('rollback', 'Index of rollback file', 0, 49), run: noop })],
+    }),
     keyword('count', 'Count occurrences', { run: noop }),
+    keyword('display', 'Show additional kinds of information', { children: [keyword('set', 'Show set commands that create configuration', { run: noop })] }),
     keyword('except', 'Show only text that does not match a pattern', { children: [positional(pattern, { run: noop })] }),
     keyword('find', 'Search for first occurrence of pattern', { children: [positional(pattern, { run: noop })] }),
     keyword('last', 'Display end of output only', {
@@ -38,6 +43,11 @@ function noop(): { lines: string[] } {
 }
 
 export function stageFrom(words: ReadonlySet<string>, args: ReadonlyMap<string, unknown>): PipeStage {
+  if (words.has('display')) return { kind: 'display-set' };
+  if (words.has('compare')) {
+    const n = args.get('rollback') as number | undefined;
+    return { kind: 'compare', ...(n !== undefined ? { n } : {}) };
+  }
   const kind = [...words][0] as PipeStage['kind'];
   const p = args.get('pattern');
   const n = (args.get('lines') ?? args.get('columns')) as number | undefined;
@@ -84,6 +94,9 @@ export function applyPipes(lines: readonly string[], stages: readonly PipeStage[
         out = out.map((l) => l.slice(s.n ?? 0));
         break;
       case 'no-more':
+      case 'display-set':
+      case 'compare':
+        // Applied by the interpreter before the text filters (they need the configuration itself).
         break;
     }
   }

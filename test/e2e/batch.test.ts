@@ -124,6 +124,28 @@ describe('--state DIR', () => {
     expect(third.stdout).toContain('Major  IPsec VPN unavailable: SRX5K-SPC3 requires the junos-ike package');
   });
 
+  it('keeps the active configuration, the rollback history and uncommitted changes across runs', async () => {
+    const dir = tempDir();
+    const first = await runProgram(
+      ['--batch', '--state', dir],
+      'configure\nset system host-name kept1\ncommit\nset system host-name kept2\ncommit comment "second"\nset security ike proposal P dh-group group14\nexit\n',
+    );
+    expect(first.code).toBe(0);
+    const second = await runProgram(['--batch', '--state', dir], 'show system commit\nconfigure\nshow | compare\nrollback 2\nshow system host-name\n');
+    expect(second.code).toBe(0);
+    expect(second.stdout.split('\n')[0]).toBe('root@kept2> show system commit');
+    const commits = outputOf(second.stdout, 'root@kept2> show system commit');
+    expect(commits.map((l) => l.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/, 'T'))).toEqual([
+      '0   T by root via cli',
+      '    second',
+      '1   T by root via cli',
+      '2   T by root via factory default',
+    ]);
+    expect(second.stdout).toContain('Entering configuration mode\nThe configuration has been changed but not committed');
+    expect(second.stdout).toContain('+           proposal P {');
+    expect(second.stdout).toContain('host-name srx5800;');
+  });
+
   it('refuses hardware flags that would contradict a saved device, and unreadable state', async () => {
     const dir = tempDir();
     await runProgram(['--batch', '--state', dir], 'show version\n');

@@ -15,6 +15,8 @@ import { renderChassisHardware } from '../render/show-chassis-hardware.js';
 import { renderSystemProcesses } from '../render/show-system-processes.js';
 import { renderSystemUptime } from '../render/show-system-uptime.js';
 import { renderShowVersion } from '../render/show-version.js';
+import { renderSystemCommit } from '../render/show-system-commit.js';
+import { showConfigurationNode } from './show-configuration.js';
 
 export interface CommandContext {
   readonly topology: Topology;
@@ -32,10 +34,10 @@ export function operationalCommands(ctx: CommandContext): CommandNode[] {
 
   return [
     keyword('configure', 'Manipulate software configuration information', {
-      run: (inv) => enterConfiguration(inv, 'shared'),
+      run: (inv) => enterConfiguration(inv, dev(), 'shared'),
       children: [
-        keyword('exclusive', 'Obtain exclusive lock (other users cannot make changes)', { run: (inv) => enterConfiguration(inv, 'exclusive') }),
-        keyword('private', 'Work in private database (other changes are not visible)', { run: (inv) => enterConfiguration(inv, 'private') }),
+        keyword('exclusive', 'Obtain exclusive lock (other users cannot make changes)', { run: (inv) => enterConfiguration(inv, dev(), 'exclusive') }),
+        keyword('private', 'Work in private database (other changes are not visible)', { run: (inv) => enterConfiguration(inv, dev(), 'private') }),
       ],
     }),
     keyword('exit', 'Exit the management session', { run: () => ({ lines: [], endSession: true }) }),
@@ -105,8 +107,10 @@ export function operationalCommands(ctx: CommandContext): CommandNode[] {
             }),
           ],
         }),
+        showConfigurationNode(() => dev()),
         keyword('system', 'Show system information', {
           children: [
+            keyword('commit', 'Show pending commit operations and commit history', { run: () => output(renderSystemCommit(dev())) }),
             keyword('processes', 'Show system process table', { run: () => output(renderSystemProcesses(dev())) }),
             keyword('uptime', 'Show time since the system booted', { run: () => output(renderSystemUptime(dev())) }),
           ],
@@ -183,11 +187,19 @@ function packageSpec(help: string) {
   return wordValue('package', help, () => [{ name: JUNOS_IKE, help: 'IKE and IPsec control plane (iked, ikemd)' }]);
 }
 
-function enterConfiguration(inv: Invocation, how: 'shared' | 'private' | 'exclusive'): CommandOutput {
+function enterConfiguration(inv: Invocation, dev: Device, how: 'shared' | 'private' | 'exclusive'): CommandOutput {
+  const dirty = dev.config.isDirty();
+  if (how === 'private' && dirty) {
+    return { lines: ['error: shared configuration database modified', 'Please use the configure command (or commit or discard the shared changes) first'], error: true };
+  }
   inv.session.mode = 'configuration';
   inv.session.editPath = [];
+  inv.session.privateCandidate = how === 'private' ? dev.config.privateCopy() : null;
+  inv.session.exclusive = how === 'exclusive';
   const lines = how === 'shared' ? [] : ['warning: uncommitted changes will be discarded on exit'];
-  return output([...lines, 'Entering configuration mode']);
+  lines.push('Entering configuration mode');
+  if (dirty && how === 'shared') lines.push('The configuration has been changed but not committed');
+  return output(lines);
 }
 
 function rebootRequest(dev: Device): CommandOutput {
