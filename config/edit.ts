@@ -67,6 +67,16 @@ function setLeaf(holder: DataContainer, { schema, values }: LeafValues): void {
   }
 }
 
+/** `replace:` in loaded text: empty the level in place (its position among entries is kept). */
+export function clearLevel(root: DataContainer, path: ResolvedPath): void {
+  if (path.leaves.length > 0) {
+    deleteStatement(root, path);
+    return;
+  }
+  const holder = descend(root, path.steps, true);
+  if (holder) for (const k of Object.keys(holder.ch)) delete holder.ch[k];
+}
+
 /** Remove the statement; false when there was nothing to remove ("statement not found"). */
 export function deleteStatement(root: DataContainer, path: ResolvedPath): boolean {
   if (path.steps.length === 0 && path.leaves.length === 0) {

@@ -8,7 +8,7 @@ import { configCanEnd, configCompletions, configHelp } from '../../../config/com
 import { CurlyError, lineWords, parseConfigText, type Statement } from '../../../config/curly.js';
 import { cloneTree, emptyContainer, type DataContainer } from '../../../config/data.js';
 import { MAX_ROLLBACK } from '../../../config/database.js';
-import { deleteStatement, lookup, setActive, setStatement } from '../../../config/edit.js';
+import { clearLevel, deleteStatement, lookup, setActive, setStatement } from '../../../config/edit.js';
 import { lastLeaf, resolvePath, type PathError, type PathStep, type ResolvedPath } from '../../../config/path.js';
 import { renderCompare, renderCurly, renderListLevel, renderSet } from '../../../config/render.js';
 import { schemaRoot } from '../../../config/schema/schema.js';
@@ -399,7 +399,7 @@ function loadText(
       errors.push(`${origin}:${st.line}:(${[st.command, ...st.words].join(' ')}) ${describePathError(r.error, st.words)}`);
       continue;
     }
-    if (st.replace) deleteStatement(target, r.path);
+    if (st.replace) clearLevel(target, r.path);
     if (st.command === 'set') setStatement(target, obfuscate(r.path));
     else if (st.command === 'delete') deleteStatement(target, r.path);
     else setActive(target, r.path, st.command === 'activate');

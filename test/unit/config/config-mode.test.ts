@@ -290,4 +290,30 @@ describe('load', () => {
     expect(await d.run('show | display set')).toEqual(['set security ike proposal P9 dh-group group19']);
     expect((await d.run('load merge /nonexistent/file'))[0]).toBe('error: could not read /nonexistent/file');
   });
+
+  it('load replace swaps the contents of replace:-tagged levels in place and merges the rest', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'srx5k-load-')), 'replace.conf');
+    writeFileSync(file, 'security {\n    ike {\n        replace: proposal P1 {\n            dh-group group19;\n        }\n        proposal P3 {\n            dh-group group20;\n        }\n    }\n}\n');
+    const d = dev();
+    await configure(d, 'set security ike proposal P1 dh-group group14', 'set security ike proposal P1 encryption-algorithm aes-128-cbc', 'set security ike proposal P2 dh-group group2');
+    expect(await d.run(`load replace ${file}`)).toEqual(['load complete']);
+    expect(await d.run('show security ike | display set')).toEqual([
+      'set security ike proposal P1 dh-group group19',
+      'set security ike proposal P2 dh-group group2',
+      'set security ike proposal P3 dh-group group20',
+    ]);
+  });
+
+  it('a malformed curly file is refused whole, with its line', async () => {
+    const d = dev();
+    await d.run('configure');
+    const r = await d.cli.execute('load merge terminal');
+    const done = await r.readTerminal!.done('system {\n    host-name x\n}\n');
+    expect(done.error).toBe(true);
+    expect(done.lines).toEqual(["terminal:3:syntax error: missing ';' after 'host-name x'", 'error: load failed']);
+    expect(await d.run('show | compare')).toEqual([]);
+  });
 });
