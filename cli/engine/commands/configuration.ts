@@ -5,10 +5,10 @@
  * Junos-shaped output.
  */
 import { configCanEnd, configCompletions, configHelp } from '../../../config/complete.js';
-import { CurlyError, lineWords, parseConfigText, type Statement } from '../../../config/curly.js';
 import { cloneTree, emptyContainer, type DataContainer } from '../../../config/data.js';
 import { MAX_ROLLBACK } from '../../../config/database.js';
-import { clearLevel, deleteStatement, lookup, setActive, setStatement } from '../../../config/edit.js';
+import { deleteStatement, lookup, setActive, setStatement } from '../../../config/edit.js';
+import { loadConfigText, type LoadMode } from '../../../config/load.js';
 import { lastLeaf, resolvePath, type PathError, type PathStep, type ResolvedPath } from '../../../config/path.js';
 import { renderCompare, renderCurly, renderListLevel, renderSet } from '../../../config/render.js';
 import { schemaRoot } from '../../../config/schema/schema.js';
@@ -356,8 +356,6 @@ function showTree(
   return { lines, view };
 }
 
-type LoadMode = 'merge' | 'override' | 'replace' | 'set';
-
 /** `load MODE`: apply configuration text to the session's candidate. */
 function loadText(
   mode: LoadMode,
@@ -368,57 +366,10 @@ function loadText(
   root: ContainerSchema,
   obfuscate: (p: ResolvedPath) => ResolvedPath,
 ): CommandOutput {
-  let statements: Statement[];
-  try {
-    statements =
-      mode === 'set'
-        ? text
-            .split('\n')
-            .map((l, i) => ({ l: l.trim(), i }))
-            .filter(({ l }) => l !== '' && !l.startsWith('#'))
-            .map(({ l, i }) => {
-              const words = lineWords(l);
-              const command = words.shift() as Statement['command'];
-              return { words, command, line: i + 1 };
-            })
-        : parseConfigText(text);
-  } catch (err) {
-    if (err instanceof CurlyError) return { lines: [`${origin}:${err.line}:${err.message}`, 'error: load failed'], error: true };
-    throw err;
-  }
-  const target = mode === 'override' ? emptyContainer() : cloneTree(candidateOf(session, dev));
-  const errors: string[] = [];
-  const base = mode === 'set' ? editSteps(root, session) : [];
-  for (const st of statements) {
-    if (!['set', 'delete', 'deactivate', 'activate'].includes(st.command)) {
-      errors.push(`${origin}:${st.line}:(${st.words.join(' ')}) syntax error: ${st.command}`);
-      continue;
-    }
-    const r = resolvePath(root, st.words, base);
-    if (!r.ok) {
-      errors.push(`${origin}:${st.line}:(${[st.command, ...st.words].join(' ')}) ${describePathError(r.error, st.words)}`);
-      continue;
-    }
-    if (st.replace) clearLevel(target, r.path);
-    if (st.command === 'set') setStatement(target, obfuscate(r.path));
-    else if (st.command === 'delete') deleteStatement(target, r.path);
-    else setActive(target, r.path, st.command === 'activate');
-  }
+  const r = loadConfigText(mode, text, candidateOf(session, dev), { root, origin, editSteps: editSteps(root, session), transform: obfuscate });
+  if (!r.ok) return { lines: [r.error, 'error: load failed'], error: true };
   // As on Junos, statements that could not be read are reported and the rest is loaded.
-  replaceCandidate(session, dev, target);
-  if (errors.length > 0) return { lines: [...errors, `load complete (${errors.length} errors)`], error: true };
+  replaceCandidate(session, dev, r.tree);
+  if (r.errors.length > 0) return { lines: [...r.errors, `load complete (${r.errors.length} errors)`], error: true };
   return output(['load complete']);
-}
-
-function describePathError(e: PathError, words: readonly string[]): string {
-  switch (e.kind) {
-    case 'syntax':
-      return `syntax error: ${words[e.at] ?? ''}`;
-    case 'ambiguous':
-      return `'${e.token}' is ambiguous`;
-    case 'missing':
-      return 'missing argument';
-    case 'value':
-      return e.message;
-  }
 }
