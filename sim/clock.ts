@@ -59,6 +59,11 @@ export class VirtualClock implements Clock {
     return this.timers.length;
   }
 
+  /** Device time of the next timer, if any. */
+  nextDue(): number | undefined {
+    return this.earliest()?.due;
+  }
+
   /** Move time forward by `ms`, firing every timer that falls due on the way, in order. */
   advance(ms: number): void {
     const target = this.current + Math.max(0, ms);

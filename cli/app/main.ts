@@ -12,7 +12,7 @@ import { VirtualClock, type Clock } from '../../sim/clock.js';
 import { RealClock } from '../../sim/real-clock.js';
 import { Interpreter } from '../engine/interpreter.js';
 import { runBatch } from './batch.js';
-import { chooseDevice, UsageError, type RawOptions } from './options.js';
+import { chooseDevice, UsageError, type RawOptions } from '../../chassis/device-choice.js';
 
 /** Where the virtual clock starts: a fixed instant, so batch transcripts are reproducible. */
 const VIRTUAL_EPOCH = Date.UTC(2026, 0, 1, 0, 0, 0);

@@ -1,11 +1,11 @@
 /**
- * Program arguments (reference/contract.md) → what to build. Pure, so the rules for `--cards`
- * and friends are unit-tested without starting anything.
+ * What device to build, from program arguments (reference/contract.md) or a topology file
+ * entry. Pure, so the rules for `--cards` and friends are tested without starting anything.
  */
-import { CARD_TYPES, isCardType, type CardType } from '../../cards/kinds.js';
-import { isModelName, MODELS, type ModelName } from '../../chassis/models.js';
-import { compareReleases, mustParseRelease, NEWEST_RELEASE, OLDEST_RELEASE, parseRelease } from '../../chassis/release.js';
-import { isReType, type ReType } from '../../chassis/routing-engines.js';
+import { CARD_TYPES, isCardType, type CardType } from '../cards/kinds.js';
+import { isModelName, MODELS, type ModelName } from './models.js';
+import { compareReleases, mustParseRelease, NEWEST_RELEASE, OLDEST_RELEASE, parseRelease } from './release.js';
+import { isReType, type ReType } from './routing-engines.js';
 
 export class UsageError extends Error {}
 
