@@ -1,17 +1,33 @@
 /**
- * The devices of one emulator process and which one the console is on. With one device (the
- * default) this is just that device; `--topology` (a later issue) fills it with several.
+ * The devices of one emulator process, the network between them, and which device the console
+ * is on. With one device (the default) this is just that device and a network with no links;
+ * `--topology` fills it with several.
  */
+import type { Clock } from '../sim/clock.js';
+import { Random } from '../sim/random.js';
 import type { Device } from './device.js';
+import { Network } from './net/network.js';
+import { NodeStack } from './net/stack.js';
 import { Refusal } from './refusal.js';
+import type { Endpoint } from './topology-file.js';
+
+/** A stable seed from a device name, so each device's random choices do not depend on the others. */
+function seedOf(name: string): number {
+  let h = 2166136261;
+  for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
 
 export class Topology {
+  readonly network: Network;
   private readonly devices = new Map<string, Device>();
+  private readonly stacks = new Map<Device, NodeStack>();
   private currentName: string;
 
-  constructor(first: Device, readonly name = first.hostname) {
-    this.devices.set(first.hostname, first);
+  constructor(first: Device, clock: Clock) {
+    this.network = new Network(clock);
     this.currentName = first.hostname;
+    this.add(first);
   }
 
   get current(): Device {
@@ -25,13 +41,23 @@ export class Topology {
   add(dev: Device): void {
     if (this.devices.has(dev.hostname)) throw new Refusal(`device ${dev.hostname} already exists`);
     this.devices.set(dev.hostname, dev);
+    this.stacks.set(dev, new NodeStack(dev, this.network, new Random(seedOf(dev.hostname))));
+  }
+
+  /** The packet path of a device. */
+  stack(dev: Device): NodeStack {
+    return this.stacks.get(dev)!;
+  }
+
+  link(a: Endpoint, b: Endpoint): void {
+    this.network.link(a, b);
   }
 
   /** `lab console NAME`. */
   console(name: string): Device {
     const dev = this.devices.get(name) ?? this.all().find((d) => d.hostname === name);
     if (!dev) throw new Refusal(`no device named '${name}' (devices: ${this.all().map((d) => d.hostname).join(', ')})`);
-    this.currentName = dev.hostname;
+    this.currentName = [...this.devices.entries()].find(([, d]) => d === dev)![0];
     return dev;
   }
 

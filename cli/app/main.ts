@@ -3,7 +3,11 @@
  * interactive terminal or the batch transcript. The only place besides sim/real-clock.ts that
  * may pick the wall clock.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { commitBootConfig } from '../../chassis/boot-config.js';
+import { parseTopology } from '../../chassis/topology-file.js';
 import { Device } from '../../chassis/device.js';
 import { Refusal } from '../../chassis/refusal.js';
 import { StateError, StateStore } from '../../chassis/state-store.js';
@@ -32,7 +36,7 @@ function buildProgram(): Command {
     .option('--state <dir>', 'keep the device state in DIR across runs')
     .option('--batch', 'read CLI lines from standard input, print a transcript, exit')
     .option('--attach <ifs>', 'put these interfaces on the host network (not available yet)')
-    .option('--topology <file>', 'several devices in one process (not available yet)')
+    .option('--topology <file>', 'several devices in one process, from a YAML file (devices, links)')
     .option('--seed <n>', 'seed of the random source (serial numbers, process ids, tie-breaks)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -61,9 +65,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function run(program: Command, raw: RawOptions): Promise<number> {
-  if (raw.topology !== undefined) throw new UsageError('--topology is not available yet: several devices per process arrive with the dataplane');
-  if (raw.attach !== undefined) throw new UsageError('--attach is not available yet: host-network interfaces arrive with the dataplane');
+  if (raw.attach !== undefined) throw new UsageError('--attach is not available yet: host-network interfaces arrive with the IPsec data path');
   const batch = raw.batch === true || !process.stdin.isTTY;
+  if (raw.topology !== undefined) return runTopology(program, raw, batch);
   const store = raw.state !== undefined ? new StateStore(raw.state) : null;
   store?.cleanTemporaries();
   const saved = store?.load() ?? null;
@@ -91,7 +95,7 @@ async function run(program: Command, raw: RawOptions): Promise<number> {
       ...(choice.seed !== undefined ? { seed: choice.seed } : {}),
     });
   }
-  const topology = new Topology(device);
+  const topology = new Topology(device, clock);
   const interp = new Interpreter(topology);
   const persist = (): void => store?.save({ savedAt: clock.now(), device: device.snapshot() });
   persist();
@@ -111,6 +115,51 @@ async function run(program: Command, raw: RawOptions): Promise<number> {
   return code;
 }
 
-function flagName(f: (typeof HARDWARE_FLAGS)[number]): string {
+/** `--topology FILE`: several devices on one clock and one in-process network. */
+async function runTopology(program: Command, raw: RawOptions, batch: boolean): Promise<number> {
+  const explicit = [...HARDWARE_FLAGS, 'state' as const].filter((f) => program.getOptionValueSource(f) === 'cli');
+  if (explicit.length > 0) throw new UsageError(`--topology describes every device itself; ${explicit.map(flagName).join(', ')} cannot be combined with it`);
+  const file = resolve(raw.topology!);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`--topology: cannot read ${file}`);
+  }
+  const spec = parseTopology(text, dirname(file));
+  if (spec.attach.length > 0) throw new UsageError('topology: attach is not available yet: host-network interfaces arrive with the IPsec data path');
+  const clock: Clock = batch ? new VirtualClock(VIRTUAL_EPOCH) : new RealClock();
+  let topology: Topology | undefined;
+  try {
+    for (const d of spec.devices) {
+      const c = d.choice;
+      const device = Device.create({
+        model: c.model,
+        re: c.re,
+        release: c.release,
+        cards: c.cards,
+        clock,
+        hostname: d.name,
+        ...(c.junosIke !== undefined ? { junosIke: c.junosIke } : {}),
+        ...(c.seed !== undefined ? { seed: c.seed } : {}),
+      });
+      if (d.config) commitBootConfig(device, d.config);
+      if (topology) topology.add(device);
+      else topology = new Topology(device, clock);
+    }
+    for (const [a, b] of spec.links) topology!.link(a, b);
+    const interp = new Interpreter(topology!);
+    return batch ? await runBatch(interp, process.stdin, process.stdout) : (await runInteractiveLoaded(interp), 0);
+  } finally {
+    await topology?.shutdown();
+  }
+}
+
+async function runInteractiveLoaded(interp: Interpreter): Promise<void> {
+  const { runInteractive } = await import('./interactive.js');
+  await runInteractive(interp, {});
+}
+
+function flagName(f: (typeof HARDWARE_FLAGS)[number] | 'state'): string {
   return f === 'junosIke' ? '--no-junos-ike' : `--${f}`;
 }

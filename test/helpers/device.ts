@@ -21,7 +21,7 @@ export function makeDevice(
 ): TestDevice {
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
   const device = Device.create({ model: 'srx5800', re: 're3', release: '24.4R1', ...opts, cards, clock });
-  const cli = new Interpreter(new Topology(device));
+  const cli = new Interpreter(new Topology(device, clock));
   return {
     clock,
     device,

@@ -15,6 +15,7 @@ import { renderChassisHardware } from '../render/show-chassis-hardware.js';
 import { renderSystemProcesses } from '../render/show-system-processes.js';
 import { renderSystemUptime } from '../render/show-system-uptime.js';
 import { renderShowVersion } from '../render/show-version.js';
+import { renderPing } from '../render/ping.js';
 import { renderSystemCommit } from '../render/show-system-commit.js';
 import { showConfigurationNode } from './show-configuration.js';
 
@@ -42,6 +43,23 @@ export function operationalCommands(ctx: CommandContext): CommandNode[] {
     }),
     keyword('exit', 'Exit the management session', { run: () => ({ lines: [], endSession: true }) }),
     keyword('lab', 'Emulator only: physical actions on the lab (not a Junos command)', { children: labCommands(ctx, slotSpec) }),
+    keyword('ping', 'Ping remote target', {
+      children: [
+        positional(wordValue('host', 'Hostname or IP address of remote host'), {
+          run: (inv) => ping(ctx, inv),
+          optionsAnyOrder: true,
+          children: [
+            keyword('count', 'Number of ping requests to send', { value: uintValue('count', 'Number of ping requests to send', 1, 2000000000) }),
+            keyword('interval', 'Delay between ping requests (seconds)', { value: uintValue('interval', 'Delay between ping requests (seconds)', 1, 10000) }),
+            keyword('rapid', 'Send requests rapidly (default count of 5)'),
+            keyword('size', 'Size of request packets (0..65468 bytes)', { value: uintValue('size', 'Size of request packets', 0, 65468) }),
+            keyword('source', 'Source address of echo request', { value: wordValue('source', 'Source address of echo request') }),
+            keyword('ttl', 'IP time-to-live value (IPv6 hop-limit value) (hops)', { value: uintValue('ttl', 'IP time-to-live value', 1, 255) }),
+            keyword('wait', 'Delay after sending last packet (seconds)', { value: uintValue('wait', 'Delay after sending last packet', 1, 86400) }),
+          ],
+        }),
+      ],
+    }),
     keyword('quit', 'Exit the management session', { run: () => ({ lines: [], endSession: true }) }),
     keyword('request', 'Make system-level requests', {
       children: [
@@ -181,6 +199,27 @@ function labCommands(ctx: CommandContext, slotSpec: (help?: string) => ReturnTyp
       ],
     }),
   ];
+}
+
+/**
+ * `ping HOST …`. Junos pings until interrupted when no count is given; here a ping without
+ * `count` sends 5 requests, like `rapid`.
+ */
+async function ping(ctx: CommandContext, inv: Invocation): Promise<CommandOutput> {
+  const stack = ctx.topology.stack(ctx.topology.current);
+  const num = (k: string): number | undefined => inv.args.get(k) as number | undefined;
+  const result = await stack.ping({
+    host: inv.args.get('host') as string,
+    count: num('count') ?? 5,
+    rapid: inv.words.has('rapid'),
+    ...(inv.args.get('source') !== undefined ? { source: inv.args.get('source') as string } : {}),
+    ...(num('size') !== undefined ? { size: num('size')! } : {}),
+    ...(num('interval') !== undefined ? { interval: num('interval')! } : {}),
+    ...(num('wait') !== undefined ? { wait: num('wait')! } : {}),
+    ...(num('ttl') !== undefined ? { ttl: num('ttl')! } : {}),
+  });
+  if ('error' in result) return { lines: [result.error], error: true };
+  return output(renderPing(result));
 }
 
 function packageSpec(help: string) {
