@@ -6,6 +6,7 @@
 import type { Clock } from '../sim/clock.js';
 import { Random } from '../sim/random.js';
 import type { Device } from './device.js';
+import { Captures } from './net/captures.js';
 import { Network } from './net/network.js';
 import { NodeStack } from './net/stack.js';
 import { Refusal } from './refusal.js';
@@ -20,12 +21,14 @@ function seedOf(name: string): number {
 
 export class Topology {
   readonly network: Network;
+  readonly captures: Captures;
   private readonly devices = new Map<string, Device>();
   private readonly stacks = new Map<Device, NodeStack>();
   private currentName: string;
 
   constructor(first: Device, clock: Clock) {
     this.network = new Network(clock);
+    this.captures = new Captures(this.network);
     this.currentName = first.hostname;
     this.add(first);
   }
@@ -61,7 +64,13 @@ export class Topology {
     return dev;
   }
 
+  /** The name a device has on the network (its host name when it joined). */
+  networkName(dev: Device): string {
+    return this.stacks.get(dev)!.name;
+  }
+
   async shutdown(): Promise<void> {
+    this.captures.stopAll();
     await Promise.all(this.all().map((d) => d.shutdown()));
   }
 }

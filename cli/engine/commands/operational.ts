@@ -146,7 +146,26 @@ function labCommands(ctx: CommandContext, slotSpec: (help?: string) => ReturnTyp
     'Card type',
     CARD_TYPES.map((t) => ({ name: t, help: `${CARD_KINDS[t].model} (${CARD_KINDS[t].description})` })),
   );
+  const portSpec = wordValue('interface', 'Physical interface (xe-0/0/0)', () =>
+    dev()
+      .cards()
+      .filter((c) => c.kind.family === 'ioc' && c.state === 'online')
+      .flatMap((c) => c.kind.pics.flatMap((p, pic) => (p.ports && !p.alwaysOffline ? [{ name: `${p.ports.prefix}-${c.slot}/${pic}/0`, help: p.description }] : []))),
+  );
+  const fileSpec = wordValue('file', 'pcap file to write');
+  const capture = (start: boolean) => (inv: Invocation) => {
+    const name = ctx.topology.networkName(dev());
+    const ifd = inv.args.get('interface') as string;
+    const file = inv.args.get('file') as string;
+    return output([start ? ctx.topology.captures.start(name, ifd, file) : ctx.topology.captures.stop(name, ifd, file)]);
+  };
   return [
+    keyword('capture', 'Write the packets of a port to a pcap file', {
+      children: [
+        keyword('start', 'Start capturing', { children: [positional(portSpec, { children: [positional(fileSpec, { run: capture(true) })] })] }),
+        keyword('stop', 'Stop capturing and close the file', { children: [positional(portSpec, { children: [positional(fileSpec, { run: capture(false) })] })] }),
+      ],
+    }),
     keyword('console', 'Move the console to another device of the topology', {
       children: [
         positional(
