@@ -1,10 +1,18 @@
 /**
  * The code that runs inside an SPU thread. It loads nothing it does not need (an idle worker
- * costs ~9 MB bare, ~20 MB with @noble loaded: reference/performance.md §3d), keeps no timers
- * and holds no authoritative state: sequence numbers and replay windows stay on the main thread.
+ * costs ~9 MB bare, ~20 MB with @noble loaded: reference/performance.md §3d): the ESP/AH codecs
+ * and the native engine load at the first `installSa`, the software engine (noble) only when an
+ * SA asks for it. It keeps no timers and holds no authoritative state: sequence numbers and
+ * replay windows stay on the main thread (dataplane/spu/esp-path.ts), which decides each
+ * packet's sequence number and commits its window after this thread verified the ICV.
  * Handlers are named exports, called with piscina's `name` option.
  */
 import { threadId } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { EngineName } from '../../crypto/engine.js';
+import type { SaRecord } from '../esp/sa.js';
+import type { SaTransform, UnprotectVerdict } from '../esp/transform.js';
+import { BATCH_HEADER, BatchStatus, RECORD_HEADER, R_CAPACITY, R_LENGTH, R_NEXT_HEADER, R_SA, R_SEQ_HIGH, R_SEQ_LOW, R_STATUS } from './batch.js';
 
 export interface HelloRequest {
   readonly spu: string;
@@ -28,3 +36,118 @@ export function hello(req: HelloRequest): HelloReply {
 export function fault(): never {
   process.exit(70);
 }
+
+// ---- IPsec SAs --------------------------------------------------------------------------------
+
+export interface InstallSaRequest {
+  /** Numeric handle chosen by the main thread; batch records name the SA by it. */
+  readonly handle: number;
+  readonly sa: SaRecord;
+  readonly engine: EngineName;
+}
+
+export interface InstallSaReply {
+  readonly handle: number;
+  readonly engine: EngineName;
+  readonly threadId: number;
+}
+
+/** Keyed crypto per SA handle, for this thread's life (a parked thread comes back empty). */
+const transforms = new Map<number, SaTransform>();
+
+/** Key one SA (or several: the main thread reinstalls in bulk after a park) on this thread. */
+export async function installSa(req: InstallSaRequest | readonly InstallSaRequest[]): Promise<InstallSaReply[]> {
+  const list: readonly InstallSaRequest[] = Array.isArray(req) ? req : [req as InstallSaRequest];
+  const [{ loadEngine }, { createTransform }] = await Promise.all([import('../../crypto/engine.js'), import('../esp/transform.js')]);
+  const replies: InstallSaReply[] = [];
+  for (const r of list) {
+    const engine = await loadEngine(r.engine);
+    transforms.set(r.handle, createTransform(r.sa, engine));
+    replies.push({ handle: r.handle, engine: engine.name, threadId });
+  }
+  return replies;
+}
+
+export function removeSa(req: { readonly handle: number }): boolean {
+  return transforms.delete(req.handle);
+}
+
+/** Which SA handles this thread holds (tests, diagnostics). */
+export function saHandles(): number[] {
+  return [...transforms.keys()];
+}
+
+/** Outbound batch (format in batch.ts): each inner packet is replaced by its ESP/AH packet. */
+export function espEncryptBatch(buf: ArrayBuffer): unknown {
+  const view = new DataView(buf);
+  const bytes = new Uint8Array(buf);
+  const count = view.getUint32(0, true);
+  let off = BATCH_HEADER;
+  for (let i = 0; i < count; i++) {
+    const at = off + RECORD_HEADER;
+    const length = view.getUint16(off + R_LENGTH, true);
+    const capacity = view.getUint16(off + R_CAPACITY, true);
+    const t = transforms.get(view.getUint32(off + R_SA, true));
+    let status: BatchStatus = BatchStatus.Error;
+    if (t === undefined) status = BatchStatus.UnknownSa;
+    else if (t.protectedLength(length) <= capacity && at + capacity <= buf.byteLength) {
+      try {
+        const seq = view.getUint32(off + R_SEQ_HIGH, true) * 0x1_0000_0000 + view.getUint32(off + R_SEQ_LOW, true);
+        const n = t.protectInto(seq, bytes.subarray(at, at + length), view.getUint8(off + R_NEXT_HEADER), bytes, at);
+        view.setUint16(off + R_LENGTH, n, true);
+        status = BatchStatus.Ok;
+      } catch {
+        status = BatchStatus.Error;
+      }
+    }
+    view.setUint8(off + R_STATUS, status);
+    off = at + capacity;
+  }
+  return Piscina.move(buf);
+}
+
+/** Inbound batch: each ESP (or AH) packet is replaced by its inner packet, or gets a verdict. */
+export function espDecryptBatch(buf: ArrayBuffer): unknown {
+  const view = new DataView(buf);
+  const bytes = new Uint8Array(buf);
+  const count = view.getUint32(0, true);
+  let off = BATCH_HEADER;
+  for (let i = 0; i < count; i++) {
+    const at = off + RECORD_HEADER;
+    const length = view.getUint16(off + R_LENGTH, true);
+    const capacity = view.getUint16(off + R_CAPACITY, true);
+    const t = transforms.get(view.getUint32(off + R_SA, true));
+    let status: BatchStatus;
+    if (t === undefined) status = BatchStatus.UnknownSa;
+    else if (length > capacity || at + capacity > buf.byteLength) status = BatchStatus.BadHeader;
+    else {
+      let v: UnprotectVerdict;
+      try {
+        v = t.unprotect(bytes.subarray(at, at + length), view.getUint32(off + R_SEQ_HIGH, true));
+      } catch {
+        v = { ok: false, reason: 'decrypt' };
+      }
+      if (v.ok) {
+        bytes.set(v.inner, at);
+        view.setUint16(off + R_LENGTH, v.inner.length, true);
+        view.setUint8(off + R_NEXT_HEADER, v.nextHeader);
+        status = BatchStatus.Ok;
+      } else {
+        status = STATUS_OF[v.reason];
+        view.setUint16(off + R_LENGTH, 0, true);
+      }
+    }
+    view.setUint8(off + R_STATUS, status);
+    off = at + capacity;
+  }
+  return Piscina.move(buf);
+}
+
+const STATUS_OF: Readonly<Record<string, BatchStatus>> = {
+  'bad-header': BatchStatus.BadHeader,
+  'invalid-spi': BatchStatus.InvalidSpi,
+  replay: BatchStatus.Error, // the window lives on the main thread: never produced here
+  auth: BatchStatus.Auth,
+  decrypt: BatchStatus.Decrypt,
+  'bad-trailer': BatchStatus.BadTrailer,
+};
