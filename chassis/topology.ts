@@ -7,8 +7,10 @@ import type { Clock } from '../sim/clock.js';
 import { Random } from '../sim/random.js';
 import type { Device } from './device.js';
 import { Captures } from './net/captures.js';
+import { HostAttachment } from './net/host-attach.js';
 import { Network } from './net/network.js';
 import { NodeStack } from './net/stack.js';
+import { Tunnels } from './net/tunnels.js';
 import { Refusal } from './refusal.js';
 import type { Endpoint } from './topology-file.js';
 
@@ -24,6 +26,8 @@ export class Topology {
   readonly captures: Captures;
   private readonly devices = new Map<string, Device>();
   private readonly stacks = new Map<Device, NodeStack>();
+  private readonly tunnelSets = new Map<Device, Tunnels>();
+  private readonly hostPorts: HostAttachment[] = [];
   private currentName: string;
 
   constructor(first: Device, clock: Clock) {
@@ -44,12 +48,42 @@ export class Topology {
   add(dev: Device): void {
     if (this.devices.has(dev.hostname)) throw new Refusal(`device ${dev.hostname} already exists`);
     this.devices.set(dev.hostname, dev);
-    this.stacks.set(dev, new NodeStack(dev, this.network, new Random(seedOf(dev.hostname))));
+    const stack = new NodeStack(dev, this.network, new Random(seedOf(dev.hostname)));
+    const tunnels = new Tunnels(dev, this.network, stack, new Random(seedOf(`${dev.hostname}/anchor`)));
+    stack.tunnels = tunnels;
+    this.stacks.set(dev, stack);
+    this.tunnelSets.set(dev, tunnels);
+    dev.bus.on('changed', () => void tunnels.reconcile());
+    void tunnels.reconcile();
   }
 
   /** The packet path of a device. */
   stack(dev: Device): NodeStack {
     return this.stacks.get(dev)!;
+  }
+
+  /**
+   * Bridge a device port to the host network (`--attach`). The sockets follow the address the
+   * port's unit 0 has in the active configuration.
+   */
+  async attachHost(dev: Device, ifd: string): Promise<void> {
+    const stack = this.stack(dev);
+    const at = { device: stack.name, ifd };
+    const port = new HostAttachment(ifd, (packet) => this.network.fromHost(at, packet));
+    this.network.attachHost(at, port);
+    this.hostPorts.push(port);
+    const rebind = (): Promise<void> =>
+      port.bindTo(stack.model.interfaces.find((i) => i.ifd === ifd && i.unit === 0)?.inet[0]?.split('/')[0]).catch((err: Error) => {
+        throw new Refusal(`cannot attach ${ifd}: ${err.message}`);
+      });
+    // A later address change rebinds; a failure then leaves the port unbound (its packets are counted as dropped).
+    dev.bus.on('changed', () => void this.network.track(rebind().catch(() => undefined)));
+    await rebind();
+  }
+
+  /** The IPsec tunnels of a device. */
+  tunnels(dev: Device): Tunnels {
+    return this.tunnelSets.get(dev)!;
   }
 
   link(a: Endpoint, b: Endpoint): void {
@@ -71,6 +105,7 @@ export class Topology {
 
   async shutdown(): Promise<void> {
     this.captures.stopAll();
+    for (const p of this.hostPorts) p.close();
     await Promise.all(this.all().map((d) => d.shutdown()));
   }
 }

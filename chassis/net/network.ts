@@ -22,8 +22,14 @@ const key = (e: Endpoint): string => `${e.device}:${e.ifd}`;
 /** One way delay of a link: short enough for sub-millisecond round trips, as on a LAN. */
 export const LINK_DELAY_MS = 0.05;
 
+/** A port bridged to the host network (chassis/net/host-attach.ts). */
+export interface HostPort {
+  send(packet: Uint8Array): boolean;
+}
+
 export class Network {
   private readonly owners = new Map<string, PortOwner>();
+  private readonly hostPorts = new Map<string, HostPort>();
   private readonly peers = new Map<string, Endpoint>();
   private readonly taps = new Set<Tap>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -52,8 +58,28 @@ export class Network {
     return () => this.taps.delete(tap);
   }
 
+  /** Bridge a port to the host network instead of an in-process link. */
+  attachHost(at: Endpoint, port: HostPort): void {
+    this.hostPorts.set(key(at), port);
+  }
+
+  isHostPort(at: Endpoint): boolean {
+    return this.hostPorts.has(key(at));
+  }
+
+  /** A packet that arrived on a host-network port. */
+  fromHost(at: Endpoint, packet: Uint8Array): void {
+    for (const t of this.taps) t(at, 'in', packet, this.clock.now());
+    this.owners.get(at.device)?.receive(at.ifd, packet);
+  }
+
   /** Send a packet out of a port; false when nothing is connected there. */
   transmit(from: Endpoint, packet: Uint8Array): boolean {
+    const host = this.hostPorts.get(key(from));
+    if (host) {
+      for (const t of this.taps) t(from, 'out', packet, this.clock.now());
+      return host.send(packet);
+    }
     const to = this.peers.get(key(from));
     if (!to) return false;
     for (const t of this.taps) t(from, 'out', packet, this.clock.now());
@@ -87,6 +113,7 @@ export class Network {
   async runFor(ms: number): Promise<void> {
     const clock = this.clock;
     if (!(clock instanceof VirtualClock)) {
+      await this.drain();
       await clock.wait(ms);
       return;
     }

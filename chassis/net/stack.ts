@@ -10,19 +10,24 @@ import { EMPTY_MODEL, type ForwardingModel, type LogicalInterface } from '../../
 import { decidePolicy, hostInboundAllowed, type Flow } from '../../dataplane/forwarding/policy.js';
 import { addressFromText, addressToText } from '../../dataplane/packet/address.js';
 import { buildIcmpEchoIpv4Packet, parseIcmp } from '../../dataplane/packet/icmp.js';
+import { classifyNatTPayload, NAT_T_PORT } from '../../dataplane/packet/esp-in-udp.js';
 import { decrementTtl, IpProtocol, parseIpv4, type Ipv4Packet } from '../../dataplane/packet/ipv4.js';
+import { parseUdp } from '../../dataplane/packet/udp.js';
 import { buildJunosPingIpv4Packet, JUNOS_PING_DEFAULT_DATA_SIZE } from '../../dataplane/packet/ping.js';
 import type { Random } from '../../sim/random.js';
 import type { Device } from '../device.js';
 import type { Network, PortOwner } from './network.js';
 import type { PingReply, PingResult } from './ping-result.js';
 import { portState } from './ports.js';
+import type { PacketPath } from './tunnels.js';
 import { forwardingModel } from './forwarding-config.js';
 
-/** Where packets routed into an st0 unit go (the VPN layer), and where decrypted ones come from. */
+/** Where packets routed into an st0 unit go (the VPN layer), and where ESP/AH for us goes. */
 export interface TunnelPort {
   /** Send `packet` into the tunnel bound to `ifl`; false when no tunnel is up there. */
   send(ifl: string, packet: Uint8Array): boolean;
+  /** ESP (SPI … ICV) or AH (the whole outer IPv4 packet) addressed to this device. */
+  receive(kind: 'esp' | 'ah', body: Uint8Array): void;
 }
 
 /** Why the stack dropped packets, counted (a later `show security flow statistics`). */
@@ -66,7 +71,7 @@ export interface PingOptions {
   readonly ttl?: number;
 }
 
-export class NodeStack implements PortOwner {
+export class NodeStack implements PortOwner, PacketPath {
   model: ForwardingModel = EMPTY_MODEL;
   fib: Fib = new Fib(EMPTY_MODEL, () => false);
   tunnels: TunnelPort | null = null;
@@ -146,13 +151,29 @@ export class NodeStack implements PortOwner {
     }
     const local = this.fib.local(parsed.value.header.destination);
     if (local) {
-      this.deliver(ifl, parsed.value);
+      this.deliver(ifl, parsed.value, packet);
       return;
     }
     this.forward(ifl, packet, parsed.value);
   }
 
-  private deliver(ifl: LogicalInterface, p: Ipv4Packet): void {
+  private deliver(ifl: LogicalInterface, p: Ipv4Packet, raw: Uint8Array): void {
+    if (p.header.protocol === IpProtocol.ESP || p.header.protocol === IpProtocol.AH) {
+      if (this.tunnels) this.tunnels.receive(p.header.protocol === IpProtocol.ESP ? 'esp' : 'ah', p.header.protocol === IpProtocol.ESP ? p.payload : raw);
+      else this.counters.droppedHostInbound++;
+      return;
+    }
+    if (p.header.protocol === IpProtocol.UDP) {
+      const udp = parseUdp(p.payload);
+      if (udp.ok && udp.value.destinationPort === NAT_T_PORT) {
+        const nat = classifyNatTPayload(udp.value.payload);
+        if (nat.kind === 'esp' && this.tunnels) this.tunnels.receive('esp', nat.esp);
+        else if (nat.kind !== 'keepalive') this.counters.droppedHostInbound++;
+        return;
+      }
+      this.counters.droppedHostInbound++;
+      return;
+    }
     if (p.header.protocol !== IpProtocol.ICMP) {
       this.counters.droppedHostInbound++;
       return;
@@ -272,12 +293,27 @@ export class NodeStack implements PortOwner {
     if (route.nextHop.kind === 'local') {
       // To one of our own addresses: straight back in.
       const ifl = this.ifl(route.nextHop.ifl);
-      if (ifl) this.deliver(ifl, p.value);
+      if (ifl) this.deliver(ifl, p.value, packet);
       return 'sent';
     }
     const ifl = this.egressIfl(route);
     if (!ifl) return 'no-route';
     return this.emit(ifl, packet) ? 'sent' : 'down';
+  }
+
+  /** A packet entering through a named logical interface (decrypted traffic of an st0 unit). */
+  inputOn(ifl: string, packet: Uint8Array): void {
+    const i = this.ifl(ifl);
+    if (i) this.input(i, packet);
+  }
+
+  addressOf(ifl: string): string | undefined {
+    return this.ifl(ifl)?.inet[0]?.split('/')[0];
+  }
+
+  onHostNetwork(ifl: string): boolean {
+    const i = this.ifl(ifl);
+    return i !== undefined && this.network.isHostPort({ device: this.name, ifd: i.ifd });
   }
 
   // ---------------------------------------------------------------- ping
@@ -295,6 +331,8 @@ export class NodeStack implements PortOwner {
       if (hop?.kind === 'local') src = dst.value;
       else if (hop && hop.kind !== 'discard') src = this.fib.sourceFor(hop.ifl, 4, this.model);
     }
+    // Let pending work settle first (tunnels a commit just brought up).
+    await this.network.runFor(0);
     const size = opts.size ?? JUNOS_PING_DEFAULT_DATA_SIZE;
     const id = this.random.int(1, 0xffff);
     const pending: PendingPing = { id, sent: new Map(), replies: [] };

@@ -35,7 +35,7 @@ function buildProgram(): Command {
     .option('--hostname <name>', 'host name in prompts and output')
     .option('--state <dir>', 'keep the device state in DIR across runs')
     .option('--batch', 'read CLI lines from standard input, print a transcript, exit')
-    .option('--attach <ifs>', 'put these interfaces on the host network (not available yet)')
+    .option('--attach <ifs>', 'put these ports on the host network: ESP-in-UDP (4500) over real UDP sockets')
     .option('--topology <file>', 'several devices in one process, from a YAML file (devices, links)')
     .option('--seed <n>', 'seed of the random source (serial numbers, process ids, tie-breaks)')
     .exitOverride()
@@ -65,8 +65,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function run(program: Command, raw: RawOptions): Promise<number> {
-  if (raw.attach !== undefined) throw new UsageError('--attach is not available yet: host-network interfaces arrive with the IPsec data path');
   const batch = raw.batch === true || !process.stdin.isTTY;
+  const attach = parseAttach(raw.attach);
   if (raw.topology !== undefined) return runTopology(program, raw, batch);
   const store = raw.state !== undefined ? new StateStore(raw.state) : null;
   store?.cleanTemporaries();
@@ -79,11 +79,12 @@ async function run(program: Command, raw: RawOptions): Promise<number> {
     if (explicit.length > 0) {
       throw new UsageError(`${raw.state} already holds a device; ${explicit.map(flagName).join(', ')} cannot change it (use lab insert/remove, or a new --state directory)`);
     }
-    clock = batch ? new VirtualClock(Math.max(VIRTUAL_EPOCH, saved.savedAt)) : new RealClock();
+    clock = batch && attach.length === 0 ? new VirtualClock(Math.max(VIRTUAL_EPOCH, saved.savedAt)) : new RealClock();
     device = Device.restore(saved.device, clock);
   } else {
     const choice = chooseDevice(raw);
-    clock = batch ? new VirtualClock(VIRTUAL_EPOCH) : new RealClock();
+    // A peer on the host network answers in real time: attached devices run on the wall clock.
+    clock = batch && attach.length === 0 ? new VirtualClock(VIRTUAL_EPOCH) : new RealClock();
     device = Device.create({
       model: choice.model,
       re: choice.re,
@@ -96,6 +97,7 @@ async function run(program: Command, raw: RawOptions): Promise<number> {
     });
   }
   const topology = new Topology(device, clock);
+  for (const ifd of attach) await topology.attachHost(device, ifd);
   const interp = new Interpreter(topology);
   const persist = (): void => store?.save({ savedAt: clock.now(), device: device.snapshot() });
   persist();
@@ -127,8 +129,8 @@ async function runTopology(program: Command, raw: RawOptions, batch: boolean): P
     throw new UsageError(`--topology: cannot read ${file}`);
   }
   const spec = parseTopology(text, dirname(file));
-  if (spec.attach.length > 0) throw new UsageError('topology: attach is not available yet: host-network interfaces arrive with the IPsec data path');
-  const clock: Clock = batch ? new VirtualClock(VIRTUAL_EPOCH) : new RealClock();
+  if (raw.attach !== undefined) throw new UsageError('--attach cannot be combined with --topology: list attached interfaces under attach: in the topology file');
+  const clock: Clock = batch && spec.attach.length === 0 ? new VirtualClock(VIRTUAL_EPOCH) : new RealClock();
   let topology: Topology | undefined;
   try {
     for (const d of spec.devices) {
@@ -148,6 +150,7 @@ async function runTopology(program: Command, raw: RawOptions, batch: boolean): P
       else topology = new Topology(device, clock);
     }
     for (const [a, b] of spec.links) topology!.link(a, b);
+    for (const a of spec.attach) await topology!.attachHost(topology!.all().find((d) => topology!.networkName(d) === a.device)!, a.ifd);
     const interp = new Interpreter(topology!);
     return batch ? await runBatch(interp, process.stdin, process.stdout) : (await runInteractiveLoaded(interp), 0);
   } finally {
@@ -158,6 +161,15 @@ async function runTopology(program: Command, raw: RawOptions, batch: boolean): P
 async function runInteractiveLoaded(interp: Interpreter): Promise<void> {
   const { runInteractive } = await import('./interactive.js');
   await runInteractive(interp, {});
+}
+
+/** `--attach xe-0/0/0,xe-0/0/1`: the ports to bridge to the host network. */
+function parseAttach(list: string | undefined): string[] {
+  if (list === undefined) return [];
+  const ifds = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const ifd of ifds) if (!/^(ge|xe|et)-\d+\/\d+\/\d+$/.test(ifd)) throw new UsageError(`--attach: '${ifd}' is not a port name such as xe-0/0/0`);
+  if (ifds.length === 0) throw new UsageError('--attach: give at least one port, e.g. --attach xe-0/0/0');
+  return ifds;
 }
 
 function flagName(f: (typeof HARDWARE_FLAGS)[number] | 'state'): string {

@@ -2,6 +2,7 @@
 import type { DataContainer } from '../data.js';
 import { antiReplayRule } from './anti-replay.js';
 import { ikedFeaturesRule } from './iked-features.js';
+import { manualSaRule } from './manual-sa.js';
 import { policyBasedRule } from './policy-based.js';
 import { referencesRule } from './references.js';
 import { routeBasedRule } from './route-based.js';
@@ -11,7 +12,7 @@ import { vpnShapeRule } from './vpn-shape.js';
 
 export type { ValidationContext } from './view.js';
 
-const RULES: readonly Rule[] = [referencesRule, vpnShapeRule, antiReplayRule, routeBasedRule, policyBasedRule, ikedFeaturesRule, st0ProtocolsRule];
+const RULES: readonly Rule[] = [referencesRule, vpnShapeRule, manualSaRule, antiReplayRule, routeBasedRule, policyBasedRule, ikedFeaturesRule, st0ProtocolsRule];
 
 export function validateConfig(tree: DataContainer, ctx: ValidationContext): RuleError[] {
   const root = new View(tree);

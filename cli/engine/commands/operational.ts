@@ -2,13 +2,16 @@
  * The operational-mode command tree (`root@host>`). Help texts are ours; keywords are Junos's.
  * The tree is rebuilt for every line, so value ranges always follow the device on the console.
  */
+import { writeFileSync } from 'node:fs';
 import { CARD_KINDS, CARD_TYPES, type CardType } from '../../../cards/kinds.js';
+import { Refusal } from '../../../chassis/refusal.js';
+import { espSaLine, uatFileContent, type EspAuthentication, type EspEncryption } from '../../../dataplane/capture/wireshark-keys.js';
 import type { Device } from '../../../chassis/device.js';
 import { JUNOS_IKE } from '../../../chassis/packages.js';
 import { IKE_DAEMON_PROCESSES } from '../../../chassis/processes.js';
 import { versionString } from '../../../chassis/release.js';
 import type { Topology } from '../../../chassis/topology.js';
-import { enumValue, keyword, output, positional, uintValue, wordValue, type CommandNode, type CommandOutput, type Invocation } from '../grammar.js';
+import { enumValue, failure, keyword, output, positional, uintValue, wordValue, type CommandNode, type CommandOutput, type Invocation } from '../grammar.js';
 import { renderChassisAlarms } from '../render/show-chassis-alarms.js';
 import { renderChassisFpc, renderPicStatus } from '../render/show-chassis-fpc.js';
 import { renderChassisHardware } from '../render/show-chassis-hardware.js';
@@ -16,6 +19,8 @@ import { renderSystemProcesses } from '../render/show-system-processes.js';
 import { renderSystemUptime } from '../render/show-system-uptime.js';
 import { renderShowVersion } from '../render/show-version.js';
 import { renderPing } from '../render/ping.js';
+import { renderInterfacesTerse } from '../render/show-interfaces-terse.js';
+import { renderIpsecSas, renderIpsecSasDetail, renderIpsecStatistics } from '../render/show-ipsec.js';
 import { renderSystemCommit } from '../render/show-system-commit.js';
 import { showConfigurationNode } from './show-configuration.js';
 
@@ -34,6 +39,24 @@ export function operationalCommands(ctx: CommandContext): CommandNode[] {
   const slotOf = (inv: Invocation, key = 'slot'): number | undefined => inv.args.get(key) as number | undefined;
 
   return [
+    keyword('clear', 'Clear information in the system', {
+      children: [
+        keyword('security', 'Clear security information', {
+          children: [
+            keyword('ipsec', 'Clear IPsec information', {
+              children: [
+                keyword('statistics', 'Clear IPsec statistics', {
+                  run: () => {
+                    ctx.topology.tunnels(dev()).clear();
+                    return output([]);
+                  },
+                }),
+              ],
+            }),
+          ],
+        }),
+      ],
+    }),
     keyword('configure', 'Manipulate software configuration information', {
       run: (inv) => enterConfiguration(inv, dev(), 'shared'),
       children: [
@@ -126,6 +149,45 @@ export function operationalCommands(ctx: CommandContext): CommandNode[] {
           ],
         }),
         showConfigurationNode(() => dev()),
+        keyword('interfaces', 'Show interface information', {
+          children: [
+            keyword('terse', 'Display terse output', {
+              run: () => {
+                const stack = ctx.topology.stack(dev());
+                const tunnels = ctx.topology.tunnels(dev());
+                return output(renderInterfacesTerse(dev(), { interfaces: stack.model.interfaces, portUp: (i) => stack.portUp(i), tunnelUp: (i) => tunnels.up(i) }));
+              },
+            }),
+          ],
+        }),
+        keyword('security', 'Show security information', {
+          children: [
+            keyword('ipsec', 'Show IPsec information', {
+              children: [
+                keyword('security-associations', 'Show IPsec security associations', {
+                  run: (inv) => showSas(ctx, inv),
+                  optionsAnyOrder: true,
+                  children: [keyword('detail', 'Display detailed output'), keyword('index', 'Index of the tunnel', { value: uintValue('index', 'Tunnel index', 1, 4294967295) })],
+                }),
+                keyword('sa', 'Show IPsec security associations', {
+                  hidden: true,
+                  run: (inv) => showSas(ctx, inv),
+                  optionsAnyOrder: true,
+                  children: [keyword('detail', 'Display detailed output'), keyword('index', 'Index of the tunnel', { value: uintValue('index', 'Tunnel index', 1, 4294967295) })],
+                }),
+                keyword('statistics', 'Show IPsec statistics', {
+                  run: (inv) => showIpsecStatistics(ctx, inv),
+                  optionsAnyOrder: true,
+                  children: [
+                    keyword('fpc', 'FPC slot of the SPU', { value: slotSpec('FPC slot of the SPU') }),
+                    keyword('pic', 'PIC of the SPU', { value: uintValue('pic', 'PIC of the SPU', 0, 3) }),
+                    keyword('index', 'Index of the tunnel', { value: uintValue('index', 'Tunnel index', 1, 4294967295) }),
+                  ],
+                }),
+              ],
+            }),
+          ],
+        }),
         keyword('system', 'Show system information', {
           children: [
             keyword('commit', 'Show pending commit operations and commit history', { run: () => output(renderSystemCommit(dev())) }),
@@ -164,6 +226,13 @@ function labCommands(ctx: CommandContext, slotSpec: (help?: string) => ReturnTyp
       children: [
         keyword('start', 'Start capturing', { children: [positional(portSpec, { children: [positional(fileSpec, { run: capture(true) })] })] }),
         keyword('stop', 'Stop capturing and close the file', { children: [positional(portSpec, { children: [positional(fileSpec, { run: capture(false) })] })] }),
+      ],
+    }),
+    keyword('keys', "Write the SA keys in Wireshark's decryption-table format", {
+      children: [
+        positional(wordValue('file', 'File for the esp_sa table'), {
+          run: (inv) => output([writeKeys(ctx, inv.args.get('file') as string)]),
+        }),
       ],
     }),
     keyword('console', 'Move the console to another device of the topology', {
@@ -239,6 +308,50 @@ async function ping(ctx: CommandContext, inv: Invocation): Promise<CommandOutput
   });
   if ('error' in result) return { lines: [result.error], error: true };
   return output(renderPing(result));
+}
+
+/** `lab keys FILE`: the ESP SAs of the device on the console, one Wireshark `esp_sa` line each. */
+function writeKeys(ctx: CommandContext, file: string): string {
+  const sas = ctx.topology.tunnels(ctx.topology.current).keys();
+  const lines = sas.map((k) =>
+    espSaLine({
+      source: k.source,
+      destination: k.destination,
+      spi: k.spi,
+      encryption: (k.vpn.protocol === 'esp' ? (k.vpn.encryption?.algorithm ?? 'null') : 'null') as EspEncryption,
+      encryptionKey: k.vpn.protocol === 'esp' ? (k.vpn.encryption?.key ?? new Uint8Array(0)) : new Uint8Array(0),
+      ...(k.vpn.authentication ? { authentication: k.vpn.authentication.algorithm as EspAuthentication, authenticationKey: k.vpn.authentication.key } : {}),
+    }),
+  );
+  try {
+    writeFileSync(file, uatFileContent(lines));
+  } catch (err) {
+    throw new Refusal(`cannot write ${file}: ${(err as Error).message}`);
+  }
+  return `lab: ${lines.length} ESP SAs written to ${file} (Wireshark esp_sa table)`;
+}
+
+function showSas(ctx: CommandContext, inv: Invocation): CommandOutput {
+  const dev = ctx.topology.current;
+  const tunnels = ctx.topology.tunnels(dev);
+  const index = inv.args.get('index') as number | undefined;
+  const list = tunnels.list().filter((t) => index === undefined || t.id === index);
+  if (inv.words.has('detail')) return output(renderIpsecSasDetail(dev, list, (t) => `${t.engine === 'native' ? 'hardware' : 'software'}`));
+  return output(renderIpsecSas(dev, list));
+}
+
+function showIpsecStatistics(ctx: CommandContext, inv: Invocation): CommandOutput {
+  const tunnels = ctx.topology.tunnels(ctx.topology.current);
+  const index = inv.args.get('index') as number | undefined;
+  if (index !== undefined) {
+    const t = tunnels.list().find((x) => x.id === index);
+    if (!t) return failure(`no IPsec tunnel with index ${index}`);
+    return output(renderIpsecStatistics(tunnels.countersOf(t)));
+  }
+  const fpc = inv.args.get('fpc') as number | undefined;
+  const pic = inv.args.get('pic') as number | undefined;
+  if ((fpc === undefined) !== (pic === undefined)) return failure('give both fpc and pic to select an SPU');
+  return output(renderIpsecStatistics(tunnels.totals(fpc === undefined ? undefined : { slot: fpc, pic: pic! })));
 }
 
 function packageSpec(help: string) {

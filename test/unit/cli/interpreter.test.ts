@@ -174,9 +174,11 @@ describe('? typed at the end of a line (batch, scripts)', () => {
     expect(r.error).toBe(false);
     expect(r.lines).toEqual([
       'Possible completions:',
+      '  capture              Write the packets of a port to a pcap file',
       '  console              Move the console to another device of the topology',
       '  fail                 Inject a hardware fault that kills an SPU (or every SPU of a card)',
       '  insert               Physically insert a card',
+      "  keys                 Write the SA keys in Wireshark's decryption-table format",
       '  remove               Physically pull a card out',
       '  wait                 Let time pass on the device clock',
     ]);

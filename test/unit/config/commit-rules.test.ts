@@ -336,7 +336,11 @@ describe('statements that exclude each other, and references', () => {
 
   it('a VPN is ike or manual, a gateway has an address or is dynamic', async () => {
     const d = dev();
-    await setUp(d, ['set security ipsec vpn V1 manual spi 300', 'set security ike gateway GW dynamic hostname peer.example.net']);
+    await setUp(d, [
+      'set security ipsec vpn V1 manual gateway 192.0.2.1 external-interface ge-0/0/0.0 spi 300',
+      'set security ipsec vpn V1 manual encryption algorithm aes-128-gcm key ascii-text 0123456789abcdefSALT',
+      'set security ike gateway GW dynamic hostname peer.example.net',
+    ]);
     await expectRefused(d, [
       '[edit security ipsec vpn V1]',
       "    'manual'",
@@ -364,5 +368,52 @@ describe('statements that exclude each other, and references', () => {
     const d = dev();
     await setUp(d, ['set security ike gateway GW2 ike-policy NOPE', 'deactivate security ike gateway GW2']);
     expect(await d.run('commit')).toEqual(['commit complete']);
+  });
+});
+
+describe('manual-key VPNs (security ipsec vpn V manual)', () => {
+  const manual = (extra: string[]) => [
+    'set security ipsec vpn M bind-interface st0.1',
+    'set security ipsec vpn M manual gateway 192.0.2.1',
+    'set security ipsec vpn M manual external-interface ge-0/0/0.0',
+    'set security ipsec vpn M manual spi 4000',
+    ...extra,
+  ];
+
+  it('a complete ESP SA commits, its hexadecimal keys stored as $9$', async () => {
+    const d = dev();
+    await setUp(d, manual([
+      'set security ipsec vpn M manual encryption algorithm aes-256-gcm',
+      'set security ipsec vpn M manual encryption key hexadecimal 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20212223',
+    ]));
+    expect(await d.run('commit')).toEqual(['commit complete']);
+    expect((await d.run('show security ipsec vpn M manual encryption'))[1]).toMatch(/^key hexadecimal "\$9\$[^"]+"; ## SECRET-DATA$/);
+  });
+
+  it('key lengths must fit the algorithm (AES-GCM takes its 4-byte salt after the key)', async () => {
+    const d = dev();
+    await setUp(d, manual([
+      'set security ipsec vpn M manual encryption algorithm aes-128-gcm',
+      'set security ipsec vpn M manual encryption key hexadecimal 00112233445566778899aabbccddeeff',
+    ]));
+    await expectRefused(d, ['[edit security ipsec vpn M manual encryption]', "    'key'", '        aes-128-gcm needs a 20-byte key (16-byte key and 4-byte salt), this one has 16 bytes']);
+  });
+
+  it('CBC needs an integrity algorithm; an AEAD must not have one; AH takes no cipher', async () => {
+    const d = dev();
+    await setUp(d, manual(['set security ipsec vpn M manual encryption algorithm aes-128-cbc', 'set security ipsec vpn M manual encryption key ascii-text 0123456789abcdef']));
+    await expectRefused(d, ['[edit security ipsec vpn M manual]', "    'authentication'", '        aes-128-cbc needs an authentication algorithm and key']);
+    const ah = dev();
+    await setUp(ah, manual(['set security ipsec vpn M manual protocol ah', 'set security ipsec vpn M manual encryption algorithm aes-128-cbc']));
+    const r = await ah.cli.execute('commit check');
+    expect(r.lines).toContain('        AH authenticates only: remove encryption or use protocol esp');
+    expect(r.lines).toContain('        AH needs an authentication algorithm and key');
+  });
+
+  it('3DES is refused with the reason (neither crypto engine of the emulator provides it)', async () => {
+    const d = dev();
+    await setUp(d, manual(['set security ipsec vpn M manual encryption algorithm 3des-cbc', 'set security ipsec vpn M manual encryption key ascii-text 0123456789abcdef01234567']));
+    const r = await d.cli.execute('commit check');
+    expect(r.lines[2]).toMatch(/^ {8}3des-cbc is not available in this emulator: /);
   });
 });

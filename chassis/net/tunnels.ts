@@ -1,0 +1,288 @@
+/**
+ * Route-based IPsec tunnels of one device (manual-key VPNs for now; IKE installs its SAs the
+ * same way later). At every commit the configured VPNs are reconciled with the installed ones:
+ * a new VPN is anchored on the least-loaded SPU (chassis/anchor.ts) and its two SAs installed on
+ * that SPU's worker; an unchanged VPN keeps its anchor ("existing tunnels never move"); a VPN
+ * whose SPU fails comes back on a surviving SPU.
+ *
+ * Packets routed into the st0 unit a VPN is bound to are protected on its SPU and sent to the
+ * peer; ESP (or AH) for one of our SPIs is checked on the SPU that owns the SA and the inner
+ * packet enters the device again through that st0 unit.
+ */
+import type { Spu } from '../../cards/card.js';
+import { AUTHENTICATION_SUITES, ENCRYPTION_SUITES, isAuthenticationAlgorithm, isEncryptionAlgorithm, type EncryptionAlgorithm } from '../../crypto/suites.js';
+import type { EngineName } from '../../crypto/engine.js';
+import type { SaRecord } from '../../dataplane/esp/sa.js';
+import { addressFromText } from '../../dataplane/packet/address.js';
+import { buildEspInUdpIpv4Packet } from '../../dataplane/packet/esp-in-udp.js';
+import { buildIpv4Packet, IpProtocol } from '../../dataplane/packet/ipv4.js';
+import { EspPath, zeroCounters, type IpsecCounters, type SaStatus } from '../../dataplane/spu/esp-path.js';
+import type { SpuHandle } from '../../dataplane/spu/spu-thread.js';
+import type { Random } from '../../sim/random.js';
+import { leastLoaded } from '../anchor.js';
+import type { Device } from '../device.js';
+import { manualVpns, type ManualVpn } from './manual-vpns.js';
+import type { Network } from './network.js';
+
+/** What the tunnel layer needs of the device's packet path. */
+export interface PacketPath {
+  /** Send a packet the device itself built (routed, not policy-checked). */
+  originate(packet: Uint8Array): 'sent' | 'no-route' | 'down';
+  /** Feed a decrypted packet in through a logical interface (an st0 unit). */
+  inputOn(ifl: string, packet: Uint8Array): void;
+  /** The first IPv4 address of a logical interface. */
+  addressOf(ifl: string): string | undefined;
+  /** The interface's port is bridged to the host network (only UDP crosses it). */
+  onHostNetwork(ifl: string): boolean;
+}
+
+export interface Tunnel {
+  readonly id: number;
+  readonly vpn: ManualVpn;
+  readonly local: string;
+  readonly spu: Spu;
+  readonly engine: EngineName;
+  readonly path: EspPath;
+  readonly inbound: number;
+  readonly outbound: number;
+  readonly installedAt: number;
+}
+
+/** Tunnel ids as the two daemons number them (facts §6: kmd from 131073, iked from 500001). */
+const FIRST_ID = { kmd: 131073, iked: 500001 } as const;
+
+export class Tunnels {
+  private readonly paths = new Map<SpuHandle, EspPath>();
+  private readonly tunnels = new Map<string, Tunnel>();
+  private readonly bySpi = new Map<string, Tunnel>();
+  private readonly ids = new Map<string, number>();
+  private nextId: number;
+  /** Packets for an SPI no tunnel owns, and removed tunnels' counters, for the totals. */
+  private readonly orphan = zeroCounters();
+  private reconciling: Promise<void> = Promise.resolve();
+  /** Counters at the last `clear security ipsec statistics`, subtracted from what the SPUs report. */
+  private readonly baseline = new Map<Tunnel, IpsecCounters>();
+
+  constructor(
+    private readonly device: Device,
+    private readonly network: Network,
+    private readonly packets: PacketPath,
+    private readonly random: Random,
+  ) {
+    this.nextId = device.ikeDaemon.daemon === 'iked' ? FIRST_ID.iked : FIRST_ID.kmd;
+    device.bus.on('spu.state', () => void this.reconcile());
+  }
+
+  /** Bring the installed tunnels in line with the active configuration (serialised). */
+  reconcile(): Promise<void> {
+    this.reconciling = this.reconciling.then(() => this.network.track(this.doReconcile()));
+    return this.reconciling;
+  }
+
+  private async doReconcile(): Promise<void> {
+    const wanted = new Map(manualVpns(this.device.config.active).map((v) => [v.name, v]));
+    for (const [name, t] of [...this.tunnels]) {
+      const keep = wanted.get(name);
+      if (!keep || JSON.stringify(keep) !== JSON.stringify(t.vpn) || t.spu.state !== 'online' || t.spu.thread === null) await this.remove(t);
+    }
+    for (const vpn of wanted.values()) {
+      if (!this.tunnels.has(vpn.name)) await this.install(vpn);
+    }
+  }
+
+  private pathFor(spu: Spu): EspPath | undefined {
+    const thread = spu.thread;
+    if (!thread || !thread.alive) return undefined;
+    let p = this.paths.get(thread);
+    if (!p) {
+      p = new EspPath(thread, { engine: this.engineFor(spu) });
+      this.paths.set(thread, p);
+    }
+    return p;
+  }
+
+  /**
+   * The crypto engine an SPU uses, after the seed's Table 5: an SPC3 running with iked offloads
+   * to its hardware crypto engine (the native, OpenSSL engine here); otherwise the software one.
+   */
+  engineFor(spu: Spu): EngineName {
+    const card = this.device.card(spu.slot);
+    return card?.type === 'spc3' && this.device.ikeDaemon.daemon === 'iked' ? 'native' : 'software';
+  }
+
+  private anchorFor(): Spu | undefined {
+    const online = this.device.spus().filter((s) => s.state === 'online' && s.thread?.alive);
+    const load = (s: Spu): number => [...this.tunnels.values()].filter((t) => t.spu === s).length;
+    const byThreads = this.device.cards().some((c) => c.type === 'spc3');
+    return leastLoaded(
+      online.map((s) => ({ id: s, load: load(s), flowThreads: this.device.card(s.slot)!.kind.flowThreadsPerSpu })),
+      byThreads,
+      this.random,
+    );
+  }
+
+  private async install(vpn: ManualVpn): Promise<void> {
+    const local = this.packets.addressOf(vpn.externalInterface);
+    if (!local || !addressFromText(vpn.gateway).ok) return;
+    const spu = this.anchorFor();
+    const path = spu ? this.pathFor(spu) : undefined;
+    if (!spu || !path) return;
+    const encryption = vpn.encryption && isEncryptionAlgorithm(vpn.encryption.algorithm) ? (vpn.encryption.algorithm as EncryptionAlgorithm) : null;
+    const authentication = vpn.authentication && isAuthenticationAlgorithm(vpn.authentication.algorithm) ? vpn.authentication.algorithm : null;
+    const base = {
+      spi: vpn.spi,
+      protocol: vpn.protocol,
+      encryption: vpn.protocol === 'esp' ? encryption : null,
+      encryptionKey: vpn.protocol === 'esp' && vpn.encryption ? vpn.encryption.key : new Uint8Array(0),
+      authentication,
+      authenticationKey: vpn.authentication?.key ?? new Uint8Array(0),
+      esn: false,
+      // RFC 4303 §3.4.3: a manually keyed SA cannot rely on the sender's counter never being
+      // reset, so anti-replay is off for manual tunnels.
+      replayWindowSize: 0,
+    } as const;
+    let inbound: number;
+    let outbound: number;
+    try {
+      outbound = await path.installSa({ ...base, direction: 'outbound', tunnel: { local, remote: vpn.gateway } } satisfies SaRecord);
+      inbound = await path.installSa({ ...base, direction: 'inbound', tunnel: { local: vpn.gateway, remote: local } } satisfies SaRecord);
+    } catch {
+      // The SPU died while installing: the tunnel stays down until the next reconcile.
+      return;
+    }
+    let id = this.ids.get(vpn.name);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(vpn.name, id);
+    }
+    const t: Tunnel = { id, vpn, local, spu, engine: path.engine, path, inbound, outbound, installedAt: this.device.now() };
+    this.tunnels.set(vpn.name, t);
+    this.bySpi.set(`${vpn.protocol}:${vpn.spi}`, t);
+  }
+
+  private async remove(t: Tunnel): Promise<void> {
+    this.tunnels.delete(t.vpn.name);
+    this.bySpi.delete(`${t.vpn.protocol}:${t.vpn.spi}`);
+    addInto(this.orphan, this.countersOf(t));
+    this.baseline.delete(t);
+    await Promise.allSettled([t.path.removeSa(t.inbound), t.path.removeSa(t.outbound)]);
+  }
+
+  // ---------------------------------------------------------------- packets
+
+  /** A packet routed into an st0 unit. */
+  send(ifl: string, packet: Uint8Array): boolean {
+    const t = [...this.tunnels.values()].find((x) => x.vpn.bindInterface === ifl);
+    if (!t) return false;
+    void this.network.track(
+      t.path.protect(t.outbound, packet, 4).then((o) => {
+        if (!o.ok) return;
+        const ends = { source: v4(t.local), destination: v4(t.vpn.gateway) };
+        // Over the host network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.
+        const outer =
+          t.vpn.protocol === 'ah'
+            ? o.bytes
+            : this.packets.onHostNetwork(t.vpn.externalInterface)
+              ? buildEspInUdpIpv4Packet({ ...ends, esp: o.bytes })
+              : buildIpv4Packet({ ...ends, protocol: IpProtocol.ESP, payload: o.bytes });
+        this.packets.originate(outer);
+      }),
+    );
+    return true;
+  }
+
+  /**
+   * ESP or AH addressed to this device: `body` is the ESP packet (SPI … ICV, from IP protocol 50
+   * or from UDP 4500), or for AH the whole outer IPv4 packet.
+   */
+  receive(kind: 'esp' | 'ah', body: Uint8Array): void {
+    const esp = kind === 'esp';
+    const spiAt = esp ? 0 : (body[0]! & 0x0f) * 4 + 4;
+    if (body.length < spiAt + 4) {
+      this.orphan.badHeaders++;
+      this.orphan.discarded++;
+      return;
+    }
+    const spi = ((body[spiAt]! << 24) | (body[spiAt + 1]! << 16) | (body[spiAt + 2]! << 8) | body[spiAt + 3]!) >>> 0;
+    const t = this.bySpi.get(`${esp ? 'esp' : 'ah'}:${spi}`);
+    if (!t) {
+      this.orphan.invalidSpi++;
+      this.orphan.discarded++;
+      return;
+    }
+    void this.network.track(
+      t.path.unprotect(body, esp ? 'esp' : 'ah').then((o) => {
+        if (o.ok && t.vpn.bindInterface) this.packets.inputOn(t.vpn.bindInterface, o.bytes);
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- views
+
+  list(): Tunnel[] {
+    return [...this.tunnels.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** The st0 unit has a tunnel up behind it. */
+  up(ifl: string): boolean {
+    return [...this.tunnels.values()].some((t) => t.vpn.bindInterface === ifl);
+  }
+
+  status(t: Tunnel): { inbound: SaStatus | undefined; outbound: SaStatus | undefined } {
+    return { inbound: t.path.status(t.inbound), outbound: t.path.status(t.outbound) };
+  }
+
+  countersOf(t: Tunnel): IpsecCounters {
+    const c = this.rawCounters(t);
+    const base = this.baseline.get(t);
+    if (base) for (const k of Object.keys(c) as Array<keyof IpsecCounters>) c[k] -= base[k];
+    return c;
+  }
+
+  private rawCounters(t: Tunnel): IpsecCounters {
+    const c = zeroCounters();
+    const s = this.status(t);
+    if (s.inbound) addInto(c, s.inbound.counters);
+    if (s.outbound) addInto(c, s.outbound.counters);
+    return c;
+  }
+
+  /** Totals, optionally of one SPU. */
+  totals(spu?: { slot: number; pic: number }): IpsecCounters {
+    const c = zeroCounters();
+    if (!spu) addInto(c, this.orphan);
+    for (const t of this.tunnels.values()) if (!spu || (t.spu.slot === spu.slot && t.spu.pic === spu.pic)) addInto(c, this.countersOf(t));
+    return c;
+  }
+
+  /** `clear security ipsec statistics`. */
+  clear(): void {
+    for (const k of Object.keys(this.orphan) as Array<keyof IpsecCounters>) this.orphan[k] = 0;
+    for (const t of this.tunnels.values()) this.baseline.set(t, this.rawCounters(t));
+  }
+
+  /** Key material for `lab keys`. */
+  keys(): Array<{ source: string; destination: string; spi: number; vpn: ManualVpn }> {
+    return this.list().flatMap((t) => [
+      { source: t.local, destination: t.vpn.gateway, spi: t.vpn.spi, vpn: t.vpn },
+      { source: t.vpn.gateway, destination: t.local, spi: t.vpn.spi, vpn: t.vpn },
+    ]);
+  }
+
+  /** Suites of a tunnel, for `show`. */
+  static describe(vpn: ManualVpn): { cipher: string; integrity: string; encBits: number } {
+    const enc = vpn.encryption && isEncryptionAlgorithm(vpn.encryption.algorithm) ? ENCRYPTION_SUITES[vpn.encryption.algorithm] : undefined;
+    const auth = vpn.authentication && isAuthenticationAlgorithm(vpn.authentication.algorithm) ? AUTHENTICATION_SUITES[vpn.authentication.algorithm] : undefined;
+    return { cipher: enc?.name ?? 'none', integrity: auth?.name ?? 'none', encBits: (enc?.cipherKeyLength ?? 0) * 8 };
+  }
+}
+
+function v4(text: string): Uint8Array {
+  const a = addressFromText(text);
+  if (!a.ok) throw new RangeError(`not an address: ${text}`);
+  return a.value;
+}
+
+function addInto(into: IpsecCounters, from: IpsecCounters): void {
+  for (const k of Object.keys(into) as Array<keyof IpsecCounters>) into[k] += from[k];
+}
