@@ -9,8 +9,9 @@ export class RealClock implements Clock {
   private nextId = 1;
   private handles = new Map<number, NodeJS.Timeout>();
 
+  /** Wall-clock ms with sub-millisecond resolution (ping round trips are fractions of a ms). */
   now(): number {
-    return Date.now();
+    return performance.timeOrigin + performance.now();
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
