@@ -312,14 +312,15 @@ async function ping(ctx: CommandContext, inv: Invocation): Promise<CommandOutput
 
 /** `lab keys FILE`: the ESP SAs of the device on the console, one Wireshark `esp_sa` line each. */
 function writeKeys(ctx: CommandContext, file: string): string {
-  const sas = ctx.topology.tunnels(ctx.topology.current).keys();
+  // Wireshark's esp_sa table holds ESP SAs only (it checks AH without keys).
+  const sas = ctx.topology.tunnels(ctx.topology.current).keys().filter((k) => k.vpn.protocol === 'esp');
   const lines = sas.map((k) =>
     espSaLine({
       source: k.source,
       destination: k.destination,
       spi: k.spi,
-      encryption: (k.vpn.protocol === 'esp' ? (k.vpn.encryption?.algorithm ?? 'null') : 'null') as EspEncryption,
-      encryptionKey: k.vpn.protocol === 'esp' ? (k.vpn.encryption?.key ?? new Uint8Array(0)) : new Uint8Array(0),
+      encryption: (k.vpn.encryption?.algorithm ?? 'null') as EspEncryption,
+      encryptionKey: k.vpn.encryption?.key ?? new Uint8Array(0),
       ...(k.vpn.authentication ? { authentication: k.vpn.authentication.algorithm as EspAuthentication, authenticationKey: k.vpn.authentication.key } : {}),
     }),
   );
