@@ -41,9 +41,18 @@ export function forwardingModel(tree: DataContainer): ForwardingModel {
     }
   }
 
+  // Static routes of inet.0 (`routing-options static`, or `rib inet.0 static`) and of inet6.0
+  // (`routing-options rib inet6.0 static`).
   const routes: StaticRoute[] = [];
-  for (const r of root.c('routing-options', 'static')?.list('route') ?? []) {
-    routes.push({ prefix: r.keys[0]!, nextHops: r.view.leaves('next-hop'), discard: r.view.has('discard') });
+  const ribs: Array<{ rib: 'inet.0' | 'inet6.0'; statics: View | undefined }> = [{ rib: 'inet.0', statics: root.c('routing-options', 'static') }];
+  for (const rib of root.c('routing-options')?.list('rib') ?? []) {
+    const name = rib.keys[0];
+    if (name === 'inet.0' || name === 'inet6.0') ribs.push({ rib: name, statics: rib.view.c('static') });
+  }
+  for (const { rib, statics } of ribs) {
+    for (const r of statics?.list('route') ?? []) {
+      routes.push({ prefix: r.keys[0]!, nextHops: r.view.leaves('next-hop'), discard: r.view.has('discard'), rib });
+    }
   }
 
   const policies: SecurityPolicy[] = [];
@@ -79,11 +88,13 @@ export function forwardingModel(tree: DataContainer): ForwardingModel {
     const term = (v: View): ApplicationTerm => {
       const port = v.leaf('destination-port');
       const range = port === undefined ? undefined : portRange(port);
-      const icmpType = v.leaf('icmp-type');
+      const protocol = v.leaf('protocol');
+      const v6 = protocol === 'icmp6' || protocol === '58';
+      const icmpType = icmpTypeNumber(v6 ? v.leaf('icmp6-type') : v.leaf('icmp-type'), v6);
       return {
-        ...(v.leaf('protocol') !== undefined ? { protocol: v.leaf('protocol')! } : {}),
+        ...(protocol !== undefined ? { protocol } : {}),
         ...(range ? { destinationPort: range } : {}),
-        ...(icmpType !== undefined && /^\d+$/.test(icmpType) ? { icmpType: Number(icmpType) } : {}),
+        ...(icmpType !== undefined ? { icmpType } : {}),
       };
     };
     const terms = app.view.list('term').map((t) => term(t.view));
@@ -100,6 +111,16 @@ function servicesOf(hit: View | undefined): string[] {
 function prefixesOf(v: View): string[] {
   const p = v.leaf('ip-prefix');
   return p === undefined ? [] : [p];
+}
+
+/** ICMP (RFC 792) and ICMPv6 (RFC 4443) type names Junos accepts, and numbers. */
+const ICMP_TYPES: Readonly<Record<string, number>> = { 'echo-reply': 0, unreachable: 3, 'source-quench': 4, redirect: 5, echo: 8, 'echo-request': 8, 'router-advertisement': 9, 'router-solicit': 10, 'time-exceeded': 11, 'parameter-problem': 12, timestamp: 13, 'timestamp-reply': 14 };
+const ICMP6_TYPES: Readonly<Record<string, number>> = { 'destination-unreachable': 1, 'packet-too-big': 2, 'time-exceeded': 3, 'parameter-problem': 4, 'echo-request': 128, 'echo-reply': 129, 'router-solicit': 133, 'router-advertisement': 134, 'neighbor-solicit': 135, 'neighbor-advertisement': 136, redirect: 137 };
+
+function icmpTypeNumber(text: string | undefined, v6: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  if (/^\d+$/.test(text)) return Number(text);
+  return (v6 ? ICMP6_TYPES : ICMP_TYPES)[text];
 }
 
 function portRange(text: string): [number, number] | undefined {

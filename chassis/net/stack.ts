@@ -1,19 +1,22 @@
 /**
- * The packet path of one device (IPv4): ingress checks, traffic to the device itself (echo
- * requests answered when the zone allows `ping`), transit forwarding through the security
- * policies of the zone pair with a session table (replies of a permitted flow pass without a
- * policy of their own), and packets the device itself sends (`ping`). Tunnels through st0 hook
- * in through `TunnelPort`.
+ * The packet path of one device, IPv4 and IPv6 (dispatched on the version nibble): ingress
+ * checks, traffic to the device itself (ICMP and ICMPv6 echo requests answered when the zone
+ * allows `ping`), transit forwarding through the security policies of the zone pair with a
+ * session table (replies of a permitted flow pass without a policy of their own), and packets
+ * the device itself sends (`ping`, which runs FreeBSD's ping or ping6 as Junos does). Tunnels
+ * through st0 hook in through `TunnelPort`; ESP reaches them from an outer IPv4 or IPv6 header.
  */
 import { Fib, type Route } from '../../dataplane/forwarding/fib.js';
 import { EMPTY_MODEL, type ForwardingModel, type LogicalInterface } from '../../dataplane/forwarding/model.js';
 import { decidePolicy, hostInboundAllowed, type Flow } from '../../dataplane/forwarding/policy.js';
 import { addressFromText, addressToText } from '../../dataplane/packet/address.js';
 import { buildIcmpEchoIpv4Packet, parseIcmp } from '../../dataplane/packet/icmp.js';
+import { buildIcmpv6EchoIpv6Packet, parseIcmpv6 } from '../../dataplane/packet/icmpv6.js';
 import { classifyNatTPayload, NAT_T_PORT } from '../../dataplane/packet/esp-in-udp.js';
 import { decrementTtl, IpProtocol, parseIpv4, type Ipv4Packet } from '../../dataplane/packet/ipv4.js';
+import { decrementHopLimit, parseIpv6, type Ipv6Packet } from '../../dataplane/packet/ipv6.js';
 import { parseUdp } from '../../dataplane/packet/udp.js';
-import { buildJunosPingIpv4Packet, JUNOS_PING_DEFAULT_DATA_SIZE } from '../../dataplane/packet/ping.js';
+import { buildJunosPingIpv4Packet, JUNOS_PING_DEFAULT_DATA_SIZE, junosPingPayload } from '../../dataplane/packet/ping.js';
 import type { Random } from '../../sim/random.js';
 import type { Device } from '../device.js';
 import type { Network, PortOwner } from './network.js';
@@ -24,9 +27,9 @@ import { forwardingModel } from './forwarding-config.js';
 
 /** Where packets routed into an st0 unit go (the VPN layer), and where ESP/AH for us goes. */
 export interface TunnelPort {
-  /** Send `packet` into the tunnel bound to `ifl`; false when no tunnel is up there. */
+  /** Send `packet` (IPv4 or IPv6) into the tunnel bound to `ifl`; false when no tunnel is up there. */
   send(ifl: string, packet: Uint8Array): boolean;
-  /** ESP (SPI … ICV) or AH (the whole outer IPv4 packet) addressed to this device. */
+  /** ESP (SPI … ICV, from IPv4 or IPv6) or AH (the whole outer IPv4 packet) addressed to this device. */
   receive(kind: 'esp' | 'ah', body: Uint8Array): void;
 }
 
@@ -42,6 +45,10 @@ export interface StackCounters {
   droppedHostInbound: number;
   droppedTtl: number;
   droppedPortDown: number;
+  /** Of the above, IPv6 packets: received, forwarded, delivered (the rest are in the totals). */
+  received6: number;
+  forwarded6: number;
+  delivered6: number;
 }
 
 interface Session {
@@ -51,6 +58,7 @@ interface Session {
 
 interface PendingPing {
   readonly id: number;
+  readonly family: 4 | 6;
   readonly sent: Map<number, number>;
   readonly replies: PingReply[];
 }
@@ -58,8 +66,16 @@ interface PendingPing {
 /** Junos keeps an ICMP session 60 s after its last packet. */
 const SESSION_TIMEOUT_MS = 60_000;
 
+/** FreeBSD ping6's default data size (DEFDATALEN = ICMP6ECHOTMLEN, the 8-byte timestamp). */
+export const PING6_DEFAULT_DATA_SIZE = 8;
+
+/** getaddrinfo's EAI_NONAME text on FreeBSD (gai_strerror). */
+const EAI_NONAME = 'hostname nor servname provided, or not known';
+
 export interface PingOptions {
   readonly host: string;
+  /** `inet` / `inet6`: force the family; by default an address with ':' is pinged with ping6. */
+  readonly family?: 'inet' | 'inet6';
   readonly source?: string;
   readonly count: number;
   readonly size?: number;
@@ -68,7 +84,33 @@ export interface PingOptions {
   readonly interval?: number;
   /** Seconds to wait for the last reply (Junos `wait`, default 10). */
   readonly wait?: number;
+  /** IPv4 TTL, or IPv6 hop limit. */
   readonly ttl?: number;
+}
+
+/** What one `ping` of an IPv6 address produced (FreeBSD ping6). `ttl` of a reply is its hop limit. */
+export interface Ping6Result extends PingResult {
+  readonly family: 'inet6';
+  /** The source address, printed in the PING6 line. */
+  readonly source: string;
+}
+
+/** An IP packet of either family, as the forwarding path needs it. */
+interface IpView {
+  readonly version: 4 | 6;
+  readonly source: Uint8Array;
+  readonly destination: Uint8Array;
+  /** IPv4 protocol or IPv6 next header. */
+  readonly protocol: number;
+  readonly payload: Uint8Array;
+}
+
+function view4(p: Ipv4Packet): IpView {
+  return { version: 4, source: p.header.source, destination: p.header.destination, protocol: p.header.protocol, payload: p.payload };
+}
+
+function view6(p: Ipv6Packet): IpView {
+  return { version: 6, source: p.header.source, destination: p.header.destination, protocol: p.header.nextHeader, payload: p.payload };
 }
 
 export class NodeStack implements PortOwner, PacketPath {
@@ -86,6 +128,9 @@ export class NodeStack implements PortOwner, PacketPath {
     droppedHostInbound: 0,
     droppedTtl: 0,
     droppedPortDown: 0,
+    received6: 0,
+    forwarded6: 0,
+    delivered6: 0,
   };
   private readonly sessions = new Map<string, Session>();
   private readonly pings = new Map<number, PendingPing>();
@@ -126,6 +171,7 @@ export class NodeStack implements PortOwner, PacketPath {
 
   receive(ifd: string, packet: Uint8Array): void {
     this.counters.received++;
+    if (packet.length > 0 && packet[0]! >> 4 === 6) this.counters.received6++;
     if (!this.portUp(ifd)) {
       this.counters.droppedPortDown++;
       return;
@@ -138,10 +184,21 @@ export class NodeStack implements PortOwner, PacketPath {
     this.input(ifl, packet);
   }
 
+  /** Parse a packet of either family (the version nibble decides); undefined when malformed. */
+  private parse(packet: Uint8Array): { ip: IpView; raw: Uint8Array } | undefined {
+    const version = packet.length > 0 ? packet[0]! >> 4 : 0;
+    if (version === 6) {
+      const p = parseIpv6(packet);
+      return p.ok ? { ip: view6(p.value), raw: packet } : undefined;
+    }
+    const p = parseIpv4(packet);
+    return p.ok ? { ip: view4(p.value), raw: packet } : undefined;
+  }
+
   /** A packet entering through a logical interface (a port, or an st0 unit after decryption). */
   input(ifl: LogicalInterface, packet: Uint8Array): void {
-    const parsed = parseIpv4(packet);
-    if (!parsed.ok) {
+    const parsed = this.parse(packet);
+    if (!parsed) {
       this.counters.droppedMalformed++;
       return;
     }
@@ -149,21 +206,26 @@ export class NodeStack implements PortOwner, PacketPath {
       this.counters.droppedNoZone++;
       return;
     }
-    const local = this.fib.local(parsed.value.header.destination);
-    if (local) {
-      this.deliver(ifl, parsed.value, packet);
+    if (this.fib.local(parsed.ip.destination)) {
+      this.deliver(ifl, parsed.ip, packet);
       return;
     }
-    this.forward(ifl, packet, parsed.value);
+    this.forward(ifl, packet, parsed.ip);
   }
 
-  private deliver(ifl: LogicalInterface, p: Ipv4Packet, raw: Uint8Array): void {
-    if (p.header.protocol === IpProtocol.ESP || p.header.protocol === IpProtocol.AH) {
-      if (this.tunnels) this.tunnels.receive(p.header.protocol === IpProtocol.ESP ? 'esp' : 'ah', p.header.protocol === IpProtocol.ESP ? p.payload : raw);
+  private deliver(ifl: LogicalInterface, p: IpView, raw: Uint8Array): void {
+    if (p.protocol === IpProtocol.ESP) {
+      if (this.tunnels) this.tunnels.receive('esp', p.payload);
       else this.counters.droppedHostInbound++;
       return;
     }
-    if (p.header.protocol === IpProtocol.UDP) {
+    if (p.protocol === IpProtocol.AH) {
+      // The AH codec checks the outer IPv4 header it covers; AH in IPv6 is not emulated.
+      if (this.tunnels && p.version === 4) this.tunnels.receive('ah', raw);
+      else this.counters.droppedHostInbound++;
+      return;
+    }
+    if (p.protocol === IpProtocol.UDP) {
       const udp = parseUdp(p.payload);
       if (udp.ok && udp.value.destinationPort === NAT_T_PORT) {
         const nat = classifyNatTPayload(udp.value.payload);
@@ -174,11 +236,18 @@ export class NodeStack implements PortOwner, PacketPath {
       this.counters.droppedHostInbound++;
       return;
     }
-    if (p.header.protocol !== IpProtocol.ICMP) {
-      this.counters.droppedHostInbound++;
+    if (p.version === 4 ? p.protocol === IpProtocol.ICMP : p.protocol === IpProtocol.ICMPV6) {
+      this.deliverEcho(ifl, p, raw);
       return;
     }
-    const icmp = parseIcmp(p.payload);
+    this.counters.droppedHostInbound++;
+  }
+
+  /** ICMP or ICMPv6 to the device: our ping's replies, and echo requests to answer. */
+  private deliverEcho(ifl: LogicalInterface, p: IpView, raw: Uint8Array): void {
+    const v6 = p.version === 6;
+    // ICMPv6's checksum covers the pseudo-header, so it is checked against the IPv6 addresses.
+    const icmp = v6 ? parseIcmpv6(p.payload, { source: p.source, destination: p.destination }) : parseIcmp(p.payload);
     if (!icmp.ok) {
       this.counters.droppedMalformed++;
       return;
@@ -186,10 +255,11 @@ export class NodeStack implements PortOwner, PacketPath {
     const m = icmp.value;
     if (m.kind === 'echo-reply') {
       const pending = this.pings.get(m.identifier);
-      const sentAt = pending?.sent.get(m.sequence);
+      const sentAt = pending?.family === p.version ? pending.sent.get(m.sequence) : undefined;
       if (pending && sentAt !== undefined && !pending.replies.some((r) => r.seq === m.sequence)) {
-        this.counters.delivered++;
-        pending.replies.push({ seq: m.sequence, bytes: m.payload.length + 8, from: addressToText(p.header.source), ttl: p.header.ttl, rttMs: this.network.clock.now() - sentAt });
+        this.countDelivered(p.version);
+        const hops = v6 ? raw[7]! : raw[8]!;
+        pending.replies.push({ seq: m.sequence, bytes: m.payload.length + 8, from: addressToText(p.source), ttl: hops, rttMs: this.network.clock.now() - sentAt });
       }
       return;
     }
@@ -198,41 +268,42 @@ export class NodeStack implements PortOwner, PacketPath {
         this.counters.droppedHostInbound++;
         return;
       }
-      this.counters.delivered++;
-      const reply = buildIcmpEchoIpv4Packet({
-        source: p.header.destination,
-        destination: p.header.source,
-        identifier: m.identifier,
-        sequence: m.sequence,
-        payload: m.payload,
-        reply: true,
-      });
-      this.originate(reply);
+      this.countDelivered(p.version);
+      const echo = { source: p.destination, destination: p.source, identifier: m.identifier, sequence: m.sequence, payload: m.payload, reply: true } as const;
+      this.originate(v6 ? buildIcmpv6EchoIpv6Packet(echo) : buildIcmpEchoIpv4Packet(echo));
+      return;
     }
+    // Other ICMP (errors; neighbour discovery has no use on the emulator's point-to-point links).
+    this.counters.droppedHostInbound++;
   }
 
-  private flowOf(p: Ipv4Packet): Flow & { key: string; reverseKey: string } {
-    const src = addressToText(p.header.source);
-    const dst = addressToText(p.header.destination);
+  private countDelivered(version: 4 | 6): void {
+    this.counters.delivered++;
+    if (version === 6) this.counters.delivered6++;
+  }
+
+  private flowOf(p: IpView): Flow & { key: string; reverseKey: string } {
+    const src = addressToText(p.source);
+    const dst = addressToText(p.destination);
     let detail = '';
     let icmpType: number | undefined;
     let dstPort: number | undefined;
-    if (p.header.protocol === IpProtocol.ICMP) {
-      const m = parseIcmp(p.payload, { verifyChecksum: false });
+    if (p.protocol === (p.version === 4 ? IpProtocol.ICMP : IpProtocol.ICMPV6)) {
+      const m = p.version === 4 ? parseIcmp(p.payload, { verifyChecksum: false }) : parseIcmpv6(p.payload);
       if (m.ok && (m.value.kind === 'echo-request' || m.value.kind === 'echo-reply')) {
         icmpType = m.value.type;
         detail = String(m.value.identifier);
       }
-    } else if ((p.header.protocol === IpProtocol.TCP || p.header.protocol === IpProtocol.UDP) && p.payload.length >= 4) {
+    } else if ((p.protocol === IpProtocol.TCP || p.protocol === IpProtocol.UDP) && p.payload.length >= 4) {
       const sp = (p.payload[0]! << 8) | p.payload[1]!;
       dstPort = (p.payload[2]! << 8) | p.payload[3]!;
       detail = `${sp}:${dstPort}`;
     }
-    const proto = p.header.protocol;
+    const proto = p.protocol;
     const rev = detail.includes(':') ? detail.split(':').reverse().join(':') : detail;
     return {
-      src: p.header.source,
-      dst: p.header.destination,
+      src: p.source,
+      dst: p.destination,
       protocol: proto,
       ...(dstPort !== undefined ? { dstPort } : {}),
       ...(icmpType !== undefined ? { icmpType } : {}),
@@ -241,8 +312,8 @@ export class NodeStack implements PortOwner, PacketPath {
     };
   }
 
-  private forward(inIfl: LogicalInterface, packet: Uint8Array, p: Ipv4Packet): void {
-    const route = this.fib.lookup(p.header.destination);
+  private forward(inIfl: LogicalInterface, packet: Uint8Array, p: IpView): void {
+    const route = this.fib.lookup(p.destination);
     const outIfl = route ? this.egressIfl(route) : undefined;
     if (!route || !outIfl || route.nextHop.kind === 'discard') {
       this.counters.droppedNoRoute++;
@@ -266,11 +337,13 @@ export class NodeStack implements PortOwner, PacketPath {
       this.sessions.set(flow.key, { key: flow.key, expires: now + SESSION_TIMEOUT_MS });
     }
     const copy = packet.slice();
-    if (!decrementTtl(copy).ok) {
+    // IPv4: TTL − 1 and the header checksum patched; IPv6: hop limit − 1 (no header checksum).
+    if (!(p.version === 4 ? decrementTtl(copy) : decrementHopLimit(copy)).ok) {
       this.counters.droppedTtl++;
       return;
     }
     this.counters.forwarded++;
+    if (p.version === 6) this.counters.forwarded6++;
     this.emit(outIfl, copy);
   }
 
@@ -284,16 +357,16 @@ export class NodeStack implements PortOwner, PacketPath {
     return this.network.transmit({ device: this.name, ifd: ifl.ifd }, packet);
   }
 
-  /** A packet the device itself sends: routed, not subject to security policies. */
+  /** A packet (IPv4 or IPv6) the device itself sends: routed, not subject to security policies. */
   originate(packet: Uint8Array): 'sent' | 'no-route' | 'down' {
-    const p = parseIpv4(packet);
-    if (!p.ok) return 'down';
-    const route = this.fib.lookup(p.value.header.destination);
+    const parsed = this.parse(packet);
+    if (!parsed) return 'down';
+    const route = this.fib.lookup(parsed.ip.destination);
     if (!route || route.nextHop.kind === 'discard') return 'no-route';
     if (route.nextHop.kind === 'local') {
       // To one of our own addresses: straight back in.
       const ifl = this.ifl(route.nextHop.ifl);
-      if (ifl) this.deliver(ifl, p.value, packet);
+      if (ifl) this.deliver(ifl, parsed.ip, packet);
       return 'sent';
     }
     const ifl = this.egressIfl(route);
@@ -307,8 +380,9 @@ export class NodeStack implements PortOwner, PacketPath {
     if (i) this.input(i, packet);
   }
 
-  addressOf(ifl: string): string | undefined {
-    return this.ifl(ifl)?.inet[0]?.split('/')[0];
+  addressOf(ifl: string, family: 4 | 6 = 4): string | undefined {
+    const i = this.ifl(ifl);
+    return (family === 4 ? i?.inet : i?.inet6)?.[0]?.split('/')[0];
   }
 
   onHostNetwork(ifl: string): boolean {
@@ -318,38 +392,113 @@ export class NodeStack implements PortOwner, PacketPath {
 
   // ---------------------------------------------------------------- ping
 
-  async ping(opts: PingOptions): Promise<PingResult | { error: string }> {
+  async ping(opts: PingOptions): Promise<PingResult | Ping6Result | { error: string }> {
+    const v6 = opts.family === 'inet6' || (opts.family === undefined && opts.host.includes(':'));
+    return v6 ? this.ping6(opts) : this.ping4(opts);
+  }
+
+  /** FreeBSD ping(8), as Junos runs it for an IPv4 destination. */
+  private async ping4(opts: PingOptions): Promise<PingResult | { error: string }> {
     const dst = addressFromText(opts.host);
     if (!dst.ok || dst.value.length !== 4) return { error: `ping: cannot resolve ${opts.host}: Unknown host` };
     let src: Uint8Array | undefined;
     if (opts.source !== undefined) {
       const s = addressFromText(opts.source);
-      if (!s.ok || !this.fib.local(s.value)) return { error: "ping: bind: Can't assign requested address" };
+      if (!s.ok || s.value.length !== 4 || !this.fib.local(s.value)) return { error: "ping: bind: Can't assign requested address" };
       src = s.value;
     } else {
       const hop = this.fib.lookup(dst.value)?.nextHop;
       if (hop?.kind === 'local') src = dst.value;
       else if (hop && hop.kind !== 'discard') src = this.fib.sourceFor(hop.ifl, 4, this.model);
     }
+    const size = opts.size ?? JUNOS_PING_DEFAULT_DATA_SIZE;
+    const run = await this.run(4, opts, (id, seq, now) =>
+      src ? buildJunosPingIpv4Packet({ source: src, destination: dst.value, identifier: id, sequence: seq, timeMs: now, size, ...(opts.ttl !== undefined ? { ttl: opts.ttl } : {}) }) : undefined,
+      (r) => (r === 'no-route' ? ['ping: sendto: No route to host'] : ['ping: sendto: Network is down']),
+    );
+    const events = run.events;
+    if (!opts.rapid) {
+      for (const seq of run.sent.keys()) {
+        if (!run.replies.some((r) => r.seq === seq) && !events.some((e) => e.seq === seq)) events.push({ seq: seq + 1, text: `Request timeout for icmp_seq ${seq}` });
+      }
+    }
+    return { host: opts.host, address: addressToText(dst.value), dataBytes: size, sent: opts.count, replies: run.replies, rapid: opts.rapid ?? false, events };
+  }
+
+  /**
+   * FreeBSD ping6(8), as Junos runs it for an IPv6 destination: 8 data bytes by default (the
+   * timestamp), the identifier in network byte order, no "Request timeout" lines; without a
+   * route it stops before sending (its UDP connect() for the source address fails).
+   */
+  private async ping6(opts: PingOptions): Promise<Ping6Result | { error: string }> {
+    const dst = addressFromText(opts.host);
+    if (!dst.ok || dst.value.length !== 16) return { error: `ping6: ${EAI_NONAME}` };
+    const size = opts.size ?? PING6_DEFAULT_DATA_SIZE;
+    // ping6 -s refuses 0 (`datalen <= 0`).
+    if (size <= 0) return { error: `ping6: illegal datalen value -- ${size}` };
+    let src: Uint8Array | undefined;
+    if (opts.source !== undefined) {
+      const s = addressFromText(opts.source);
+      if (!s.ok || s.value.length !== 16) return { error: `ping6: invalid source address: ${EAI_NONAME}` };
+      if (!this.fib.local(s.value)) return { error: "ping6: bind: Can't assign requested address" };
+      src = s.value;
+    } else {
+      const hop = this.fib.lookup(dst.value)?.nextHop;
+      if (!hop || hop.kind === 'discard') return { error: 'ping6: UDP connect: No route to host' };
+      src = hop.kind === 'local' ? dst.value : this.fib.sourceFor6(hop.ifl, dst.value, this.model);
+      if (!src) return { error: "ping6: UDP connect: Can't assign requested address" };
+    }
+    const from = src;
+    const chars = 8 + size;
+    const run = await this.run(6, opts, (id, seq, now) =>
+      buildIcmpv6EchoIpv6Packet({
+        source: from,
+        destination: dst.value,
+        identifier: id,
+        sequence: seq,
+        payload: junosPingPayload({ timeMs: now, size }),
+        ...(opts.ttl !== undefined ? { hopLimit: opts.ttl } : {}),
+      }),
+      (r) => [`ping6: sendmsg: ${r === 'no-route' ? 'No route to host' : 'Network is down'}`, `ping6: wrote ${opts.host} ${chars} chars, ret=-1`],
+    );
+    return {
+      family: 'inet6',
+      host: opts.host,
+      address: addressToText(dst.value),
+      source: addressToText(from),
+      dataBytes: size,
+      sent: opts.count,
+      replies: run.replies,
+      rapid: opts.rapid ?? false,
+      events: run.events,
+    };
+  }
+
+  /** Send `count` echo requests on the device clock and collect the replies. */
+  private async run(
+    family: 4 | 6,
+    opts: PingOptions,
+    build: (id: number, seq: number, now: number) => Uint8Array | undefined,
+    sendError: (r: 'no-route' | 'down') => string[],
+  ): Promise<{ sent: Map<number, number>; replies: PingReply[]; events: Array<{ seq: number; text: string }> }> {
     // Let pending work settle first (tunnels a commit just brought up).
     await this.network.runFor(0);
-    const size = opts.size ?? JUNOS_PING_DEFAULT_DATA_SIZE;
     const id = this.random.int(1, 0xffff);
-    const pending: PendingPing = { id, sent: new Map(), replies: [] };
+    const pending: PendingPing = { id, family, sent: new Map(), replies: [] };
     this.pings.set(id, pending);
     const events: Array<{ seq: number; text: string }> = [];
     const intervalMs = (opts.rapid ? 0.01 : (opts.interval ?? 1)) * 1000;
     const clock = this.network.clock;
     try {
       for (let seq = 0; seq < opts.count; seq++) {
-        if (!src) {
-          events.push({ seq, text: 'ping: sendto: No route to host' });
+        const now = clock.now();
+        const packet = build(id, seq, now);
+        if (!packet) {
+          for (const text of sendError('no-route')) events.push({ seq, text });
         } else {
-          const now = clock.now();
-          const packet = buildJunosPingIpv4Packet({ source: src, destination: dst.value, identifier: id, sequence: seq, timeMs: now, size, ...(opts.ttl !== undefined ? { ttl: opts.ttl } : {}) });
           pending.sent.set(seq, now);
           const r = this.originate(packet);
-          if (r !== 'sent') events.push({ seq, text: r === 'no-route' ? 'ping: sendto: No route to host' : 'ping: sendto: Network is down' });
+          if (r !== 'sent') for (const text of sendError(r)) events.push({ seq, text });
         }
         if (seq < opts.count - 1) await this.network.runFor(intervalMs);
       }
@@ -362,11 +511,6 @@ export class NodeStack implements PortOwner, PacketPath {
     } finally {
       this.pings.delete(id);
     }
-    if (!opts.rapid) {
-      for (const seq of pending.sent.keys()) {
-        if (!pending.replies.some((r) => r.seq === seq) && !events.some((e) => e.seq === seq)) events.push({ seq: seq + 1, text: `Request timeout for icmp_seq ${seq}` });
-      }
-    }
-    return { host: opts.host, address: addressToText(dst.value), dataBytes: size, sent: opts.count, replies: [...pending.replies].sort((a, b) => a.seq - b.seq), rapid: opts.rapid ?? false, events };
+    return { sent: pending.sent, replies: [...pending.replies].sort((a, b) => a.seq - b.seq), events };
   }
 }

@@ -8,6 +8,14 @@
  * Packets routed into the st0 unit a VPN is bound to are protected on its SPU and sent to the
  * peer; ESP (or AH) for one of our SPIs is checked on the SPU that owns the SA and the inner
  * packet enters the device again through that st0 unit.
+ *
+ * Both families, inside and outside: the inner packet may be IPv4 (ESP next header 4) or IPv6
+ * (next header 41), and the outer header is IPv6 (next header 50) when the VPN's `gateway` is
+ * an IPv6 address, sent from the external interface's first IPv6 address. Not emulated with an
+ * IPv6 outer header: AH (its codec covers an outer IPv4 header) and ESP-in-UDP over the host
+ * network (the attachment's sockets are IPv4): such packets are dropped and counted in
+ * `unsupported`. Whether an SA with IPv6 endpoints installs is the SA layer's decision
+ * (dataplane/esp/sa.ts); when it refuses, the VPN stays down and `refusals()` says why.
  */
 import type { Spu } from '../../cards/card.js';
 import { AUTHENTICATION_SUITES, ENCRYPTION_SUITES, isAuthenticationAlgorithm, isEncryptionAlgorithm, type EncryptionAlgorithm } from '../../crypto/suites.js';
@@ -16,6 +24,7 @@ import type { SaRecord } from '../../dataplane/esp/sa.js';
 import { addressFromText } from '../../dataplane/packet/address.js';
 import { buildEspInUdpIpv4Packet } from '../../dataplane/packet/esp-in-udp.js';
 import { buildIpv4Packet, IpProtocol } from '../../dataplane/packet/ipv4.js';
+import { buildIpv6Packet } from '../../dataplane/packet/ipv6.js';
 import { EspPath, zeroCounters, type IpsecCounters, type SaStatus } from '../../dataplane/spu/esp-path.js';
 import type { SpuHandle } from '../../dataplane/spu/spu-thread.js';
 import type { Random } from '../../sim/random.js';
@@ -30,8 +39,8 @@ export interface PacketPath {
   originate(packet: Uint8Array): 'sent' | 'no-route' | 'down';
   /** Feed a decrypted packet in through a logical interface (an st0 unit). */
   inputOn(ifl: string, packet: Uint8Array): void;
-  /** The first IPv4 address of a logical interface. */
-  addressOf(ifl: string): string | undefined;
+  /** The first IPv4 (default) or IPv6 address of a logical interface. */
+  addressOf(ifl: string, family?: 4 | 6): string | undefined;
   /** The interface's port is bridged to the host network (only UDP crosses it). */
   onHostNetwork(ifl: string): boolean;
 }
@@ -40,6 +49,8 @@ export interface Tunnel {
   readonly id: number;
   readonly vpn: ManualVpn;
   readonly local: string;
+  /** Family of the outer header (of `local` and the VPN's gateway). */
+  readonly outer: 4 | 6;
   readonly spu: Spu;
   readonly engine: EngineName;
   readonly path: EspPath;
@@ -62,6 +73,10 @@ export class Tunnels {
   private reconciling: Promise<void> = Promise.resolve();
   /** Counters at the last `clear security ipsec statistics`, subtracted from what the SPUs report. */
   private readonly baseline = new Map<Tunnel, IpsecCounters>();
+  /** Why a configured VPN is not installed (the last attempt), by VPN name. */
+  private readonly refused = new Map<string, string>();
+  /** Packets the tunnel layer dropped because it cannot send them (see the file comment). */
+  readonly counters = { unsupported: 0 };
 
   constructor(
     private readonly device: Device,
@@ -81,6 +96,7 @@ export class Tunnels {
 
   private async doReconcile(): Promise<void> {
     const wanted = new Map(manualVpns(this.device.config.active).map((v) => [v.name, v]));
+    for (const name of [...this.refused.keys()]) if (!wanted.has(name)) this.refused.delete(name);
     for (const [name, t] of [...this.tunnels]) {
       const keep = wanted.get(name);
       if (!keep || JSON.stringify(keep) !== JSON.stringify(t.vpn) || t.spu.state !== 'online' || t.spu.thread === null) await this.remove(t);
@@ -122,11 +138,15 @@ export class Tunnels {
   }
 
   private async install(vpn: ManualVpn): Promise<void> {
-    const local = this.packets.addressOf(vpn.externalInterface);
-    if (!local || !addressFromText(vpn.gateway).ok) return;
+    const gateway = addressFromText(vpn.gateway);
+    if (!gateway.ok) return this.refuse(vpn, `gateway ${vpn.gateway} is not an address`);
+    const outer = gateway.value.length === 16 ? 6 : 4;
+    const local = this.packets.addressOf(vpn.externalInterface, outer);
+    if (!local) return this.refuse(vpn, `${vpn.externalInterface} has no ${outer === 6 ? 'inet6' : 'inet'} address`);
+    if (outer === 6 && vpn.protocol === 'ah') return this.refuse(vpn, 'AH with an IPv6 outer header is not emulated');
     const spu = this.anchorFor();
     const path = spu ? this.pathFor(spu) : undefined;
-    if (!spu || !path) return;
+    if (!spu || !path) return this.refuse(vpn, 'no SPU online');
     const encryption = vpn.encryption && isEncryptionAlgorithm(vpn.encryption.algorithm) ? (vpn.encryption.algorithm as EncryptionAlgorithm) : null;
     const authentication = vpn.authentication && isAuthenticationAlgorithm(vpn.authentication.algorithm) ? vpn.authentication.algorithm : null;
     const base = {
@@ -145,19 +165,35 @@ export class Tunnels {
     let outbound: number;
     try {
       outbound = await path.installSa({ ...base, direction: 'outbound', tunnel: { local, remote: vpn.gateway } } satisfies SaRecord);
-      inbound = await path.installSa({ ...base, direction: 'inbound', tunnel: { local: vpn.gateway, remote: local } } satisfies SaRecord);
-    } catch {
-      // The SPU died while installing: the tunnel stays down until the next reconcile.
-      return;
+    } catch (err) {
+      // The SA layer refused the record (a RangeError naming the field), or the SPU died while
+      // installing: the tunnel stays down until the next reconcile.
+      return this.refuse(vpn, (err as Error).message);
     }
+    try {
+      inbound = await path.installSa({ ...base, direction: 'inbound', tunnel: { local: vpn.gateway, remote: local } } satisfies SaRecord);
+    } catch (err) {
+      await path.removeSa(outbound).catch(() => undefined);
+      return this.refuse(vpn, (err as Error).message);
+    }
+    this.refused.delete(vpn.name);
     let id = this.ids.get(vpn.name);
     if (id === undefined) {
       id = this.nextId++;
       this.ids.set(vpn.name, id);
     }
-    const t: Tunnel = { id, vpn, local, spu, engine: path.engine, path, inbound, outbound, installedAt: this.device.now() };
+    const t: Tunnel = { id, vpn, local, outer, spu, engine: path.engine, path, inbound, outbound, installedAt: this.device.now() };
     this.tunnels.set(vpn.name, t);
     this.bySpi.set(`${vpn.protocol}:${vpn.spi}`, t);
+  }
+
+  private refuse(vpn: ManualVpn, why: string): void {
+    this.refused.set(vpn.name, why);
+  }
+
+  /** Configured VPNs that are not up, with the reason of the last attempt to install them. */
+  refusals(): ReadonlyMap<string, string> {
+    return this.refused;
   }
 
   private async remove(t: Tunnel): Promise<void> {
@@ -170,21 +206,39 @@ export class Tunnels {
 
   // ---------------------------------------------------------------- packets
 
-  /** A packet routed into an st0 unit. */
+  /** A packet (IPv4 or IPv6) routed into an st0 unit. */
   send(ifl: string, packet: Uint8Array): boolean {
     const t = [...this.tunnels.values()].find((x) => x.vpn.bindInterface === ifl);
     if (!t) return false;
+    const version = packet.length > 0 ? packet[0]! >> 4 : 0;
+    if (version !== 4 && version !== 6) {
+      this.counters.unsupported++;
+      return true;
+    }
+    const onHost = this.packets.onHostNetwork(t.vpn.externalInterface);
+    if (t.outer === 6 && onHost) {
+      // ESP-in-UDP over IPv6 across the host network is not emulated: dropped, counted.
+      this.counters.unsupported++;
+      return true;
+    }
+    // Tunnel mode: the ESP trailer's next header names the inner packet (RFC 4303 §2.6).
+    const nextHeader = version === 6 ? IpProtocol.IPV6 : IpProtocol.IPIP;
     void this.network.track(
-      t.path.protect(t.outbound, packet, 4).then((o) => {
+      t.path.protect(t.outbound, packet, nextHeader).then((o) => {
         if (!o.ok) return;
-        const ends = { source: v4(t.local), destination: v4(t.vpn.gateway) };
-        // Over the host network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.
-        const outer =
-          t.vpn.protocol === 'ah'
-            ? o.bytes
-            : this.packets.onHostNetwork(t.vpn.externalInterface)
-              ? buildEspInUdpIpv4Packet({ ...ends, esp: o.bytes })
-              : buildIpv4Packet({ ...ends, protocol: IpProtocol.ESP, payload: o.bytes });
+        let outer: Uint8Array;
+        if (t.outer === 6) {
+          outer = buildIpv6Packet({ source: address(t.local), destination: address(t.vpn.gateway), nextHeader: IpProtocol.ESP, payload: o.bytes });
+        } else {
+          const ends = { source: address(t.local), destination: address(t.vpn.gateway) };
+          // Over the host network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.
+          outer =
+            t.vpn.protocol === 'ah'
+              ? o.bytes
+              : onHost
+                ? buildEspInUdpIpv4Packet({ ...ends, esp: o.bytes })
+                : buildIpv4Packet({ ...ends, protocol: IpProtocol.ESP, payload: o.bytes });
+        }
         this.packets.originate(outer);
       }),
     );
@@ -192,8 +246,9 @@ export class Tunnels {
   }
 
   /**
-   * ESP or AH addressed to this device: `body` is the ESP packet (SPI … ICV, from IP protocol 50
-   * or from UDP 4500), or for AH the whole outer IPv4 packet.
+   * ESP or AH addressed to this device: `body` is the ESP packet (SPI … ICV, from IPv4 protocol
+   * 50, IPv6 next header 50, or UDP 4500), or for AH the whole outer IPv4 packet. The inner
+   * packet, IPv4 or IPv6, enters through the VPN's st0 unit.
    */
   receive(kind: 'esp' | 'ah', body: Uint8Array): void {
     const esp = kind === 'esp';
@@ -277,7 +332,7 @@ export class Tunnels {
   }
 }
 
-function v4(text: string): Uint8Array {
+function address(text: string): Uint8Array {
   const a = addressFromText(text);
   if (!a.ok) throw new RangeError(`not an address: ${text}`);
   return a.value;

@@ -6,6 +6,7 @@
  * inbound replay window live on the main thread (dataplane/spu/esp-path.ts), which is the
  * authoritative copy `show` and cluster sync read.
  */
+import { addressFromText } from '../packet/address.js';
 import type { AuthenticationAlgorithm, EncryptionAlgorithm } from '../../crypto/suites.js';
 import { authenticationSuite, encryptionSuite } from '../../crypto/suites.js';
 import { DEFAULT_REPLAY_WINDOW, MAX_REPLAY_WINDOW, MIN_REPLAY_WINDOW } from './replay-window.js';
@@ -35,7 +36,10 @@ export interface SaRecord {
   readonly authenticationKey: Uint8Array;
   /** Extended (64-bit) sequence numbers, RFC 4303 §2.2.1 (`extended-sequence-number`). */
   readonly esn: boolean;
-  /** Outer IPv4 addresses of the tunnel: this gateway and the peer. */
+  /**
+   * Outer addresses of the tunnel: this gateway and the peer. IPv4 or IPv6 for ESP (the ESP
+   * bytes do not depend on them); IPv4 for AH, whose ICV covers the outer IPv4 header.
+   */
   readonly tunnel: { readonly local: string; readonly remote: string };
   readonly udpEncapsulation?: UdpEncapsulation;
   /** Inbound: `anti-replay-window-size` (64..8192), 0 for `no-anti-replay`. Default 64. */
@@ -72,7 +76,9 @@ export function checkSaRecord(sa: SaRecord): void {
   }
   if (typeof sa.tunnel !== 'object' || sa.tunnel === null) throw new TypeError('tunnel: expected { local, remote }');
   for (const end of ['local', 'remote'] as const) {
-    if (typeof sa.tunnel[end] !== 'string' || !IPV4.test(sa.tunnel[end])) throw new RangeError(`tunnel.${end}: expected an IPv4 address, got ${String(sa.tunnel[end])}`);
+    const text = sa.tunnel[end];
+    const ok = typeof text === 'string' && (IPV4.test(text) || (sa.protocol === 'esp' && addressFromText(text).ok && text.includes(':')));
+    if (!ok) throw new RangeError(`tunnel.${end}: expected an ${sa.protocol === 'ah' ? 'IPv4' : 'IPv4 or IPv6'} address, got ${String(text)}`);
   }
   if (sa.udpEncapsulation !== undefined) {
     for (const p of ['sourcePort', 'destinationPort'] as const) {

@@ -3,6 +3,10 @@
  * device itself), directly connected subnets, and static routes whose next hop resolves over a
  * connected subnet or names an interface (`st0.1`). Longest prefix wins; on equal prefixes a
  * connected route beats a static one (Junos preferences: Local 0, Direct 0, Static 5).
+ *
+ * One table holds both families (inet.0 and inet6.0): a 4-byte address only ever matches IPv4
+ * prefixes and a 16-byte one IPv6 prefixes, and a gateway resolves only over a connected subnet
+ * of its own family.
  */
 import { addressFromText, addressToText, contains, parsePrefix, PrefixTable, type Prefix } from '../packet/address.js';
 import type { ForwardingModel, LogicalInterface } from './model.js';
@@ -43,6 +47,8 @@ export class Fib {
     for (const r of model.routes) {
       const p = parsePrefix(r.prefix);
       if (!p.ok) continue;
+      // inet.0 holds IPv4 routes and inet6.0 IPv6 ones; a route in the other table is not installed.
+      if (r.rib !== undefined && (r.rib === 'inet6.0') !== (p.value.version === 6)) continue;
       if (r.discard) {
         this.add({ prefix: p.value, protocol: 'Static', nextHop: { kind: 'discard' } });
         continue;
@@ -54,7 +60,8 @@ export class Fib {
           break;
         }
         const via = addressFromText(nh);
-        if (!via.ok) continue;
+        // A next-hop address is of the route's family (an IPv4 gateway cannot carry IPv6).
+        if (!via.ok || via.value.length !== p.value.bytes.length) continue;
         const over = connected.find((c) => contains(c.prefix, via.value));
         if (over) {
           this.add({ prefix: p.value, protocol: 'Static', nextHop: { kind: 'gateway', ifl: over.ifl.name, via: nh } });
@@ -92,4 +99,49 @@ export class Fib {
     const a = addressFromText(text.split('/')[0]!);
     return a.ok ? a.value : undefined;
   }
+
+  /**
+   * IPv6 source selection (RFC 6724 §5, reduced to the rules that matter here): an address of
+   * the outgoing interface (rule 5), else any IPv6 address of an interface that is up (an st0
+   * unit with `family inet6` and no address of its own sends from lo0's, say); among several,
+   * the longest prefix in common with the destination (rule 8), the first configured on a tie.
+   */
+  sourceFor6(ifl: string, destination: Uint8Array, model: ForwardingModel): Uint8Array | undefined {
+    const addressesOf = (i: LogicalInterface): Uint8Array[] =>
+      i.inet6.flatMap((t) => {
+        const a = addressFromText(t.split('/')[0]!);
+        return a.ok ? [a.value] : [];
+      });
+    const best = (list: Uint8Array[]): Uint8Array | undefined => {
+      let pick: Uint8Array | undefined;
+      let pickLen = -1;
+      for (const a of list) {
+        const n = commonPrefixLength(a, destination);
+        if (n > pickLen) {
+          pick = a;
+          pickLen = n;
+        }
+      }
+      return pick;
+    };
+    const out = model.interfaces.find((x) => x.name === ifl);
+    const own = out ? best(addressesOf(out)) : undefined;
+    if (own) return own;
+    const up = new Set(this.localAddresses.values());
+    return best([...up].flatMap(addressesOf));
+  }
+}
+
+/** Leading bits two addresses of one family share. */
+function commonPrefixLength(a: Uint8Array, b: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const x = a[i]! ^ b[i]!;
+    if (x === 0) {
+      n += 8;
+      continue;
+    }
+    return n + Math.clz32(x) - 24;
+  }
+  return n;
 }

@@ -25,6 +25,12 @@ export interface StaticRoute {
   /** Next-hop addresses, or interface names (`st0.1`). */
   readonly nextHops: readonly string[];
   readonly discard: boolean;
+  /**
+   * The routing table the route was configured in: `inet.0` (`routing-options static`) or
+   * `inet6.0` (`routing-options rib inet6.0 static`). A route whose prefix is not of the table's
+   * family is never installed. Undefined: the table of the prefix's family.
+   */
+  readonly rib?: 'inet.0' | 'inet6.0';
 }
 
 export interface Zone {
@@ -66,6 +72,7 @@ export interface ApplicationTerm {
   /** IP protocol name or number (`tcp`, `udp`, `icmp`, `50`…); undefined = any. */
   readonly protocol?: string;
   readonly destinationPort?: readonly [number, number];
+  /** ICMP type (`icmp-type`), or ICMPv6 type (`icmp6-type`) for protocol icmp6. */
   readonly icmpType?: number;
 }
 

@@ -182,12 +182,19 @@ describe('SA records are checked once, naming the field', () => {
     [{ encryptionKey: new Uint8Array(16) }, /encryptionKey: aes-128-gcm takes 20 bytes \(key ‖ 4-byte salt\), got 16/],
     [{ authentication: 'hmac-sha1-96' as const, authenticationKey: new Uint8Array(20) }, /authentication: aes-128-gcm is an AEAD/],
     [{ encryption: '3des-cbc' as never }, /3des-cbc is not supported/],
-    [{ tunnel: { local: '10.0.0.256', remote: '1.2.3.4' } }, /tunnel.local: expected an IPv4 address/],
+    [{ tunnel: { local: '10.0.0.256', remote: '1.2.3.4' } }, /tunnel.local: expected an IPv4 or IPv6 address, got 10.0.0.256/],
+    [{ tunnel: { local: '2001:db8::1', remote: '2001:db8::zz' } }, /tunnel.remote: expected an IPv4 or IPv6 address/],
     [{ replayWindowSize: 32 }, /replayWindowSize: 32 is outside 64..8192/],
     [{ udpEncapsulation: { sourcePort: 4500, destinationPort: 0 } }, /udpEncapsulation.destinationPort/],
     [{ esn: 'yes' as never }, /esn: expected a boolean/],
   ] as Array<[Partial<SaRecord>, RegExp]>)('%o', (patch, error) => {
     expect(() => checkSaRecord({ ...espSa('aes-128-gcm', null), ...patch })).toThrow(error);
+  });
+
+  it('ESP accepts IPv6 tunnel endpoints (its bytes do not depend on the outer header); AH, which covers an IPv4 outer header, does not', () => {
+    expect(() => checkSaRecord({ ...espSa('aes-128-gcm', null), tunnel: { local: '2001:db8::1', remote: '2001:db8::2' } })).not.toThrow();
+    const ah: SaRecord = { ...espSa('aes-128-gcm', null), protocol: 'ah', encryption: null, encryptionKey: new Uint8Array(0), authentication: 'hmac-sha-256-128', authenticationKey: new Uint8Array(32), tunnel: { local: '2001:db8::1', remote: '2001:db8::2' } };
+    expect(() => checkSaRecord(ah)).toThrow(/tunnel.local: expected an IPv4 address, got 2001:db8::1/);
   });
 
   it('CBC needs an authentication key of the right length; structured clone keeps the record intact', () => {

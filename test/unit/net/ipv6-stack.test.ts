@@ -1,0 +1,150 @@
+/**
+ * The IPv6 packet path inside one process, where the stacks' and tunnels' own counters can be
+ * read: transit forwarding with hop-limit decrement, zone policies and sessions; hop limit
+ * expiry; ICMPv6 with a bad checksum; the IPv6-outer VPN (installed when the SA layer takes IPv6
+ * endpoints, otherwise down with the SA layer's reason); ESP-in-UDP over IPv6 across the host
+ * network refused and counted.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commitBootConfig } from '../../../chassis/boot-config.js';
+import { Device } from '../../../chassis/device.js';
+import { parseTopology } from '../../../chassis/topology-file.js';
+import { Topology } from '../../../chassis/topology.js';
+import { Interpreter } from '../../../cli/engine/interpreter.js';
+import { addressFromText } from '../../../dataplane/packet/address.js';
+import { buildIcmpv6EchoIpv6Packet } from '../../../dataplane/packet/icmpv6.js';
+import { VirtualClock } from '../../../sim/clock.js';
+import { ROOT } from '../../helpers/program.js';
+
+const TOPO = join(ROOT, 'test', 'fixtures', 'topology');
+
+interface Lab {
+  readonly topology: Topology;
+  readonly cli: Interpreter;
+  dev(name: string): Device;
+  run(line: string): Promise<string[]>;
+}
+
+const open: Topology[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.shutdown()));
+});
+
+/** A topology file brought up as `srx5k --batch --topology FILE` does. */
+function lab(file: string): Lab {
+  const path = join(TOPO, file);
+  const spec = parseTopology(readFileSync(path, 'utf8'), dirname(path));
+  const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+  let topology: Topology | undefined;
+  for (const d of spec.devices) {
+    const c = d.choice;
+    const device = Device.create({ model: c.model, re: c.re, release: c.release, cards: c.cards, clock, hostname: d.name, ...(c.junosIke !== undefined ? { junosIke: c.junosIke } : {}) });
+    if (d.config) commitBootConfig(device, d.config);
+    if (topology) topology.add(device);
+    else topology = new Topology(device, clock);
+  }
+  for (const [x, y] of spec.links) topology!.link(x, y);
+  open.push(topology!);
+  const cli = new Interpreter(topology!);
+  return {
+    topology: topology!,
+    cli,
+    dev: (name) => topology!.all().find((d) => d.hostname === name)!,
+    run: async (line) => [...(await cli.execute(line)).lines],
+  };
+}
+
+const a = (t: string): Uint8Array => {
+  const r = addressFromText(t);
+  if (!r.ok) throw new Error(t);
+  return r.value;
+};
+
+
+describe('IPv6 transit through a firewall (in process)', () => {
+  it('forwarded with the hop limit decremented, replies through the session, the reverse direction denied by policy', async () => {
+    const l = lab('v6-transit.yaml');
+    const fw = l.topology.stack(l.dev('v6-fw'));
+    const out = await l.run('ping 2001:db8:20::1 count 3');
+    expect(out[1]).toBe('16 bytes from 2001:db8:20::1, icmp_seq=0 hlim=63 time=0.200 ms');
+    expect(out).toContain('3 packets transmitted, 3 packets received, 0.0% packet loss');
+    expect(fw.counters).toMatchObject({ received6: 6, forwarded6: 6, forwarded: 6, droppedPolicy: 0 });
+    l.topology.console('v6-r2');
+    expect(await l.run('ping 2001:db8:10::1 count 2 wait 1')).toContain('2 packets transmitted, 0 packets received, 100.0% packet loss');
+    expect(fw.counters).toMatchObject({ forwarded6: 6, droppedPolicy: 2 });
+  });
+
+  it('a request with hop limit 1 is not forwarded (counted); one with a bad ICMPv6 checksum to the device is dropped as malformed', async () => {
+    const l = lab('v6-transit.yaml');
+    const fw = l.topology.stack(l.dev('v6-fw'));
+    expect(await l.run('ping 2001:db8:20::1 count 1 ttl 1 wait 1')).toContain('1 packets transmitted, 0 packets received, 100.0% packet loss');
+    expect(fw.counters.droppedTtl).toBe(1);
+    expect(fw.counters.forwarded6).toBe(0);
+
+    // Straight onto fw's xe-0/0/0 from r1's side: an echo request to fw itself with its checksum spoiled.
+    const good = buildIcmpv6EchoIpv6Packet({ source: a('2001:db8:10::1'), destination: a('2001:db8:10::254'), identifier: 7, sequence: 0, payload: new Uint8Array(8) });
+    const bad = good.slice();
+    bad[40 + 2]! ^= 0xff;
+    const before = { ...fw.counters };
+    fw.receive('xe-0/0/0', bad);
+    expect(fw.counters.droppedMalformed).toBe(before.droppedMalformed + 1);
+    // The good one reaches the host, where zone inside allows no ping.
+    fw.receive('xe-0/0/0', good);
+    expect(fw.counters.droppedHostInbound).toBe(before.droppedHostInbound + 1);
+  });
+});
+
+describe('IPv6 outer header (manual VPN with an IPv6 gateway)', () => {
+
+  it('the VPN comes up with an IPv6 outer header; over the host network (ESP-in-UDP over IPv6) its packets are refused and counted', async () => {
+    const l = lab('v6-vpn.yaml');
+    const tunnels = l.topology.tunnels(l.dev('v6-site1'));
+    await tunnels.reconcile();
+    expect(tunnels.list().map((t) => [t.vpn.name, t.outer, t.local])).toEqual([
+      ['V4OUT', 4, '192.0.2.1'],
+      ['V6OUT', 6, '2001:db8::1'],
+    ]);
+    expect(await l.run('ping 10.2.2.3 source 10.1.1.3 count 2')).toContain('2 packets transmitted, 2 packets received, 0% packet loss');
+    const sent: Uint8Array[] = [];
+    l.topology.network.attachHost({ device: 'v6-site1', ifd: 'xe-0/0/0' }, { send: (p) => (sent.push(p), true) });
+    expect(await l.run('ping 10.2.2.3 source 10.1.1.3 count 2 wait 1')).toContain('2 packets transmitted, 0 packets received, 100% packet loss');
+    expect(tunnels.counters.unsupported).toBe(2);
+    expect(sent).toEqual([]);
+  });
+
+  it('AH with an IPv6 gateway is refused with its reason; an external interface without an IPv6 address too', async () => {
+    const l = lab('v6-vpn.yaml');
+    const site1 = l.dev('v6-site1');
+    const tunnels = l.topology.tunnels(site1);
+    for (const line of [
+      'configure',
+      'set security ipsec vpn V6AH bind-interface st0.3',
+      'set interfaces st0 unit 3 family inet address 10.255.3.1/30',
+      'set security ipsec vpn V6AH manual gateway 2001:db8::2',
+      'set security ipsec vpn V6AH manual external-interface xe-0/0/0.0',
+      'set security ipsec vpn V6AH manual protocol ah',
+      'set security ipsec vpn V6AH manual spi 3000',
+      'set security ipsec vpn V6AH manual authentication algorithm hmac-sha-256-128',
+      'set security ipsec vpn V6AH manual authentication key hexadecimal 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+      'set security ipsec vpn V6NOADDR bind-interface st0.4',
+      'set interfaces st0 unit 4 family inet address 10.255.4.1/30',
+      'set interfaces lo0 unit 1 family inet address 10.9.9.9/32',
+      'set security ipsec vpn V6NOADDR manual gateway 2001:db8::2',
+      'set security ipsec vpn V6NOADDR manual external-interface lo0.1',
+      'set security ipsec vpn V6NOADDR manual protocol esp',
+      'set security ipsec vpn V6NOADDR manual spi 4000',
+      'set security ipsec vpn V6NOADDR manual encryption algorithm aes-128-gcm',
+      'set security ipsec vpn V6NOADDR manual encryption key hexadecimal 00112233445566778899aabbccddeeff00112233',
+      'commit',
+    ]) {
+      const res = await l.cli.execute(line);
+      expect(res.lines.filter((x) => x.startsWith('error'))).toEqual([]);
+    }
+    await tunnels.reconcile();
+    expect(tunnels.refusals().get('V6AH')).toBe('AH with an IPv6 outer header is not emulated');
+    expect(tunnels.refusals().get('V6NOADDR')).toBe('lo0.1 has no inet6 address');
+    expect(tunnels.list().map((t) => t.vpn.name)).toContain('V4OUT');
+  });
+});
