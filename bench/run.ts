@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const wake = await measureWakeAll(FULL_5800);
   console.log(`SPU threads are lazy: waking all ${wake.spus} SPU threads of the full SRX5800 took ${wake.msToWakeAll.toFixed(0)} ms,`);
   console.log(`resident memory ${wake.rssBeforeMb.toFixed(0)} MB -> ${wake.rssAwakeMb.toFixed(0)} MB (${((wake.rssAwakeMb - wake.rssBeforeMb) / wake.spus).toFixed(1)} MB per awake SPU).`);
+  await (await import('./esp.js')).printEspBench();
 }
 
 await main();

@@ -87,6 +87,11 @@ export function loadEngine(name: EngineName): Promise<CryptoEngine> {
   return p;
 }
 
+/** Which engines this thread has loaded so far (diagnostics: noble must stay out of idle SPUs). */
+export function loadedEngines(): EngineName[] {
+  return [...loaded.keys()];
+}
+
 // ---- boundary checks shared by both engines -------------------------------------------------
 
 /** @internal */

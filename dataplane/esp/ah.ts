@@ -82,9 +82,9 @@ export function ahPacketLength(icvLength: number, innerLength: number): number {
   return IPV4_HEADER + AH_FIXED + icvLength + innerLength;
 }
 
-let scratch = new Uint8Array(4096);
+let scratch = new Uint8Array(0); // grown on first use: no work at import time
 function scratchOf(n: number): Uint8Array {
-  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, scratch.length * 2));
+  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2048, scratch.length * 2));
   return scratch;
 }
 

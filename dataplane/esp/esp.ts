@@ -89,6 +89,7 @@ export class EspContext implements EspShape {
   /** @internal */ readonly _hmac: HmacContext | null;
   /** @internal salt ‖ IV, rewritten per packet */ readonly _nonce = new Uint8Array(12);
   /** @internal SPI ‖ seq high ‖ seq low */ readonly _aad = new Uint8Array(12);
+  /** @internal SPI ‖ seq (no ESN) */ readonly _aad8 = new Uint8Array(8);
   /** @internal */ readonly _seqHigh = new Uint8Array(4);
 
   constructor(sa: SaRecord, engine: CryptoEngine) {
@@ -117,6 +118,7 @@ export class EspContext implements EspShape {
       this._hmac = engine.hmac(auth.hash, sa.authenticationKey);
     }
     writeU32(this._aad, 0, sa.spi);
+    writeU32(this._aad8, 0, sa.spi);
   }
 }
 
@@ -126,9 +128,9 @@ export function createEspContext(sa: SaRecord, engine: CryptoEngine): EspContext
 
 // ---- scratch space (each thread runs one packet at a time, synchronously) ------------------
 
-let scratch = new Uint8Array(4096);
+let scratch = new Uint8Array(0); // grown on first use: no work at import time
 function scratchOf(n: number): Uint8Array {
-  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, scratch.length * 2));
+  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2048, scratch.length * 2));
   return scratch;
 }
 
@@ -201,14 +203,16 @@ export function encapsulateInto(
       writeU32(nonce, 4, high);
       writeU32(nonce, 8, low);
     }
-    out.set(nonce.subarray(4), ivAt);
+    for (let i = 0; i < 8; i++) out[ivAt + i] = nonce[4 + i]!;
+    // The AAD lives in per-SA scratch (no view of `out` per packet on the hot path).
     let aad: Uint8Array;
     if (ctx.esn) {
       aad = ctx._aad;
       writeU32(aad, 4, high);
       writeU32(aad, 8, low);
     } else {
-      aad = out.subarray(offset, offset + ESP_HEADER);
+      aad = ctx._aad8;
+      writeU32(aad, 4, low);
     }
     ctx._aead.sealInto(nonce, aad, plaintext, out, ivAt + ctx.ivLength);
     return total;
@@ -319,7 +323,8 @@ function openAead(ctx: EspContext, esp: Uint8Array, low: number, high: number): 
     writeU32(aad, 4, high);
     writeU32(aad, 8, low);
   } else {
-    aad = esp.subarray(0, ESP_HEADER);
+    aad = ctx._aad8;
+    writeU32(aad, 4, low);
   }
   return ctx._aead!.open(nonce, aad, esp.subarray(ESP_HEADER + 8));
 }

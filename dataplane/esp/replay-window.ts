@@ -64,10 +64,15 @@ export class ReplayWindow {
   /**
    * Before the ICV: the full sequence number of a packet carrying `seqLow` (its 32 bits on the
    * wire), or REPLAY when it is older than the window, already received, or 0.
+   *
+   * ESN: the high bits are inferred from the authenticated top, or from `inferFrom` when that
+   * is higher — the highest number of packets still being verified, so a batch that crosses a
+   * 2^32 boundary infers its later packets correctly. Such a guess is unauthenticated, so the
+   * caller also tries the inference from the authenticated top when the ICV fails (esp-path.ts).
    */
-  check(seqLow: number): number {
+  check(seqLow: number, inferFrom?: number): number {
     if (!(seqLow >= 0 && seqLow < TWO32) || !Number.isInteger(seqLow)) return REPLAY;
-    const seq = this.esn ? this.infer(seqLow) : seqLow;
+    const seq = this.esn ? this.infer(seqLow, inferFrom !== undefined && inferFrom > this.top ? inferFrom : this.top) : seqLow;
     if (seq === 0) return REPLAY; // the first packet of an SA carries 1 (RFC 4303 §3.3.3)
     if (this.size === 0 || seq > this.top) return seq;
     if (seq + this.size <= this.top) return REPLAY; // left of the window
@@ -96,10 +101,10 @@ export class ReplayWindow {
   }
 
   /** RFC 4303 Appendix A2.1: the high-order 32 bits implied by the window's position. */
-  private infer(seqLow: number): number {
+  private infer(seqLow: number, top: number): number {
     const w = this.size || ESN_NOMINAL_WINDOW;
-    const tl = this.top % TWO32;
-    const th = Math.floor(this.top / TWO32);
+    const tl = top % TWO32;
+    const th = Math.floor(top / TWO32);
     let high: number;
     if (tl >= w - 1) {
       // The window lies within one 2^32 subspace: below its bottom means the next subspace.

@@ -4,7 +4,7 @@
  *
  *   batch  := count:u32 ‖ record × count
  *   record := sa:u32 ‖ seqHigh:u32 ‖ seqLow:u32 ‖ length:u16 ‖ capacity:u16 ‖
- *             nextHeader:u8 ‖ status:u8 ‖ reserved:u16 ‖ payload[capacity]
+ *             nextHeader:u8 ‖ status:u8 ‖ altHigh:u8 ‖ reserved:u8 ‖ payload[capacity]
  *
  * All integers little-endian. `sa` is the SA handle the main thread gave at installSa; the
  * sequence number (outbound: assigned; inbound: inferred by the replay window) is decided on the
@@ -12,6 +12,10 @@
  * max(inner, protected) bytes so the worker writes the ESP/AH packet over the inner packet; an
  * inbound result is never longer than its input. On return `length` holds the output length,
  * `status` the verdict and (inbound) `nextHeader` the inner protocol.
+ *
+ * `altHigh` (inbound, ESN only): 0, or 1/2 = if the ICV fails with `seqHigh`, try seqHigh − 1 /
+ * seqHigh + 1 (two candidate inferences near a 2^32 wrap); the thread writes back the high bits
+ * that verified.
  *
  * 20 bytes of header per packet (1.4% at 1400 B); u16 lengths suffice because every packet and
  * its protected form must fit in one IPv4 datagram.
@@ -27,7 +31,8 @@ export const R_LENGTH = 12;
 export const R_CAPACITY = 14;
 export const R_NEXT_HEADER = 16;
 export const R_STATUS = 17;
-export const R_RESERVED = 18;
+export const R_ALT_HIGH = 18;
+export const R_RESERVED = 19;
 
 /** Per-record verdicts. */
 export const BatchStatus = {

@@ -29,7 +29,7 @@ import { espLength, espShape, peekSeqLow, peekSpi } from '../esp/esp.js';
 import { REPLAY, ReplayWindow, type ReplaySnapshot } from '../esp/replay-window.js';
 import { checkSaRecord, replayWindowSizeOf, type IpsecProtocol, type SaRecord } from '../esp/sa.js';
 import { protectedLength, type DropReason } from '../esp/transform.js';
-import { BATCH_HEADER, BatchStatus, MAX_RECORD_PAYLOAD, RECORD_HEADER, R_CAPACITY, R_LENGTH, R_NEXT_HEADER, R_RESERVED, R_SA, R_SEQ_HIGH, R_SEQ_LOW, R_STATUS } from './batch.js';
+import { BATCH_HEADER, BatchStatus, MAX_RECORD_PAYLOAD, RECORD_HEADER, R_CAPACITY, R_LENGTH, R_ALT_HIGH, R_NEXT_HEADER, R_RESERVED, R_SA, R_SEQ_HIGH, R_SEQ_LOW, R_STATUS } from './batch.js';
 import type { SpuHandle } from './spu-thread.js';
 import type { InstallSaReply, InstallSaRequest } from './spu-worker.js';
 
@@ -139,6 +139,9 @@ interface SaState {
   /** A per-SA size function, so no suite lookup per packet. */
   readonly protectedLength: (innerLength: number) => number;
   removed: boolean;
+  /** Inbound: packets checked but not yet settled, and the highest of their numbers (ESN). */
+  pending: number;
+  pendingTop: number;
 }
 
 class Collector {
@@ -169,6 +172,8 @@ interface Pending {
   readonly sink: Collector;
   readonly index: number;
   retried: boolean;
+  /** Inbound ESN: the other candidate for the high bits (batch.ts `altHigh`), 0 for none. */
+  readonly altHigh: number;
 }
 
 type Direction = 'out' | 'in';
@@ -236,6 +241,8 @@ export class EspPath {
       // AH grows by a constant; ESP pads to its alignment, so compute that one per length.
       protectedLength: shape === null ? (n) => fixed + n : (n) => espLength(shape, n),
       removed: false,
+      pending: 0,
+      pendingTop: 0,
     };
     if (inbound) index.set(sa.spi, state);
     this.sas.set(handle, state);
@@ -364,7 +371,7 @@ export class EspPath {
     }
     if (sa.seq >= sa.maxSeq) return this.dropCounted(c, sink, index, 'seq-overflow');
     const seq = ++sa.seq;
-    this.enqueue('out', { sa, seq, data: inner, nextHeader, capacity, sink, index, retried: false });
+    this.enqueue('out', { sa, seq, data: inner, nextHeader, capacity, sink, index, retried: false, altHigh: 0 });
   }
 
   private admitInbound(packet: Uint8Array, protocol: IpsecProtocol, sink: Collector, index: number): void {
@@ -389,12 +396,26 @@ export class EspPath {
       return this.dropCounted(c, sink, index, 'bad-header');
     }
     if (!this.spu.alive) return this.dropCounted(c, sink, index, 'spu-failed');
-    const seq = sa.window!.check(ah ? peekAhSeqLow(packet) : peekSeqLow(packet));
+    const window = sa.window!;
+    const low = ah ? peekAhSeqLow(packet) : peekSeqLow(packet);
+    let seq = window.check(low);
+    let altHigh = 0;
+    if (sa.record.esn && sa.pending > 0 && sa.pendingTop > window.highest) {
+      // Packets of this SA are still being verified: infer from the highest of them too, so a
+      // batch crossing a 2^32 boundary works; the thread falls back to the other candidate.
+      const ahead = window.check(low, sa.pendingTop);
+      if (ahead !== REPLAY && ahead !== seq) {
+        if (seq !== REPLAY) altHigh = ahead > seq ? 1 : 2;
+        seq = ahead;
+      }
+    }
     if (seq === REPLAY) {
       c.replayErrors++;
       return this.dropCounted(c, sink, index, 'replay');
     }
-    this.enqueue('in', { sa, seq, data: packet, nextHeader: 0, capacity: packet.length, sink, index, retried: false });
+    sa.pending++;
+    if (seq > sa.pendingTop) sa.pendingTop = seq;
+    this.enqueue('in', { sa, seq, data: packet, nextHeader: 0, capacity: packet.length, sink, index, retried: false, altHigh });
   }
 
   private dropNoSa(sink: Collector, index: number, reason: PacketDropReason): void {
@@ -443,7 +464,8 @@ export class EspPath {
       view.setUint16(off + R_CAPACITY, e.capacity, true);
       view.setUint8(off + R_NEXT_HEADER, e.nextHeader);
       view.setUint8(off + R_STATUS, 0);
-      view.setUint16(off + R_RESERVED, 0, true);
+      view.setUint8(off + R_ALT_HIGH, e.altHigh);
+      view.setUint8(off + R_RESERVED, 0);
       bytes.set(e.data, off + RECORD_HEADER);
       off += RECORD_HEADER + e.capacity;
     }
@@ -477,7 +499,8 @@ export class EspPath {
   }
 
   private outboundResult(e: Pending, status: BatchStatus, buf: ArrayBuffer, at: number, length: number): PacketOutcome {
-    const c = e.sa.counters;
+    // An SA removed while its packets were in flight already moved its counters to the SPU's.
+    const c = e.sa.removed ? this.spuCounters : e.sa.counters;
     if (status !== BatchStatus.Ok) {
       c.discarded++;
       return drop(status === BatchStatus.UnknownSa ? 'spu-failed' : 'error');
@@ -495,9 +518,12 @@ export class EspPath {
 
   private inboundResult(e: Pending, status: BatchStatus, buf: ArrayBuffer, at: number, view: DataView, rec: number): PacketOutcome {
     const sa = e.sa;
-    const c = sa.counters;
+    const c = sa.removed ? this.spuCounters : sa.counters;
+    this.unpend(sa);
+    // The high bits that verified (the thread may have used the other ESN candidate).
+    const seq = view.getUint32(rec + R_SEQ_HIGH, true) * TWO32 + view.getUint32(rec + R_SEQ_LOW, true);
     // Commit only what the thread authenticated (RFC 4303 §3.4.3); a racing duplicate fails here.
-    if ((status === BatchStatus.Ok || status === BatchStatus.BadTrailer) && !sa.window!.commit(e.seq)) {
+    if ((status === BatchStatus.Ok || status === BatchStatus.BadTrailer) && !sa.window!.commit(seq)) {
       c.replayErrors++;
       c.discarded++;
       return drop('replay');
@@ -512,7 +538,7 @@ export class EspPath {
           c.decryptedPackets++;
           c.decryptedBytes += length;
         }
-        return { ok: true, bytes: new Uint8Array(buf, at, length), seq: e.seq, nextHeader: view.getUint8(rec + R_NEXT_HEADER) };
+        return { ok: true, bytes: new Uint8Array(buf, at, length), seq, nextHeader: view.getUint8(rec + R_NEXT_HEADER) };
       }
       case BatchStatus.Auth:
         if (sa.ah) c.ahAuthFailures++;
@@ -551,7 +577,11 @@ export class EspPath {
     this.spu.run<InstallSaReply[]>('installSa', [...requests.values()]).then(
       () => {
         const live = entries.filter((e) => !e.sa.removed);
-        for (const e of entries) if (e.sa.removed) this.dropCounted(this.spuCounters, e.sink, e.index, 'no-sa');
+        for (const e of entries) {
+          if (!e.sa.removed) continue;
+          if (e.sa.window) this.unpend(e.sa);
+          this.dropCounted(this.spuCounters, e.sink, e.index, 'no-sa');
+        }
         if (live.length > 0) this.dispatch(dir, live);
         this.settled();
       },
@@ -562,8 +592,19 @@ export class EspPath {
   }
 
   private fail(entries: Pending[]): void {
-    for (const e of entries) this.dropCounted(e.sa.removed ? this.spuCounters : e.sa.counters, e.sink, e.index, 'spu-failed');
+    for (const e of entries) {
+      if (e.sa.window) this.unpend(e.sa);
+      this.dropCounted(e.sa.removed ? this.spuCounters : e.sa.counters, e.sink, e.index, 'spu-failed');
+    }
     this.settled();
+  }
+
+  /** One inbound packet of `sa` settled; with none left, ESN inference follows the window again. */
+  private unpend(sa: SaState): void {
+    if (--sa.pending <= 0) {
+      sa.pending = 0;
+      sa.pendingTop = 0;
+    }
   }
 
   private settled(): void {

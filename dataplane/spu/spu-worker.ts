@@ -12,7 +12,7 @@ import { Piscina } from 'piscina';
 import type { EngineName } from '../../crypto/engine.js';
 import type { SaRecord } from '../esp/sa.js';
 import type { SaTransform, UnprotectVerdict } from '../esp/transform.js';
-import { BATCH_HEADER, BatchStatus, RECORD_HEADER, R_CAPACITY, R_LENGTH, R_NEXT_HEADER, R_SA, R_SEQ_HIGH, R_SEQ_LOW, R_STATUS } from './batch.js';
+import { BATCH_HEADER, BatchStatus, RECORD_HEADER, R_ALT_HIGH, R_CAPACITY, R_LENGTH, R_NEXT_HEADER, R_SA, R_SEQ_HIGH, R_SEQ_LOW, R_STATUS } from './batch.js';
 
 export interface HelloRequest {
   readonly spu: string;
@@ -72,9 +72,10 @@ export function removeSa(req: { readonly handle: number }): boolean {
   return transforms.delete(req.handle);
 }
 
-/** Which SA handles this thread holds (tests, diagnostics). */
-export function saHandles(): number[] {
-  return [...transforms.keys()];
+/** Which SA handles and crypto engines this thread holds (tests, diagnostics). */
+export async function saHandles(): Promise<{ handles: number[]; engines: EngineName[] }> {
+  const { loadedEngines } = await import('../../crypto/engine.js');
+  return { handles: [...transforms.keys()], engines: loadedEngines() };
 }
 
 /** Outbound batch (format in batch.ts): each inner packet is replaced by its ESP/AH packet. */
@@ -121,11 +122,18 @@ export function espDecryptBatch(buf: ArrayBuffer): unknown {
     if (t === undefined) status = BatchStatus.UnknownSa;
     else if (length > capacity || at + capacity > buf.byteLength) status = BatchStatus.BadHeader;
     else {
-      let v: UnprotectVerdict;
-      try {
-        v = t.unprotect(bytes.subarray(at, at + length), view.getUint32(off + R_SEQ_HIGH, true));
-      } catch {
-        v = { ok: false, reason: 'decrypt' };
+      const packet = bytes.subarray(at, at + length);
+      const high = view.getUint32(off + R_SEQ_HIGH, true);
+      let v = unprotect(t, packet, high);
+      const alt = view.getUint8(off + R_ALT_HIGH);
+      if (alt !== 0 && !v.ok && v.reason === 'auth') {
+        // ESN near a wrap: the other candidate high bits (see batch.ts).
+        const other = alt === 1 ? high - 1 : high + 1;
+        const w = unprotect(t, packet, other);
+        if (w.ok || w.reason === 'bad-trailer') {
+          v = w;
+          view.setUint32(off + R_SEQ_HIGH, other, true);
+        }
       }
       if (v.ok) {
         bytes.set(v.inner, at);
@@ -141,6 +149,14 @@ export function espDecryptBatch(buf: ArrayBuffer): unknown {
     off = at + capacity;
   }
   return Piscina.move(buf);
+}
+
+function unprotect(t: SaTransform, packet: Uint8Array, seqHigh: number): UnprotectVerdict {
+  try {
+    return t.unprotect(packet, seqHigh);
+  } catch {
+    return { ok: false, reason: 'decrypt' };
+  }
 }
 
 const STATUS_OF: Readonly<Record<string, BatchStatus>> = {
