@@ -3,12 +3,13 @@
  * VPN: the tunnel runs as ESP-in-UDP over real UDP sockets, ping count 5 gets 5 replies, and
  * tshark decrypts the capture with the keys `lab keys` writes.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, outputOf, ROOT, runProgram } from '../helpers/program.js';
+import { tshark } from '../helpers/tshark.js';
 
 function siteConfig(n: 1 | 2, peer: 1 | 2, base: string): string[] {
   return [
@@ -55,11 +56,7 @@ describe('srx5k --attach: two processes, a tunnel over real UDP sockets', () => 
     expect(a.code).toBe(0);
     expect(outputOf(a.stdout, 'root@siteA> ping 10.2.2.2 source 10.1.1.1 count 5')).toContain('5 packets transmitted, 5 packets received, 0% packet loss');
 
-    const args = ['-r', pcap, '-o', 'esp.enable_encryption_decode:TRUE', '-o', 'esp.enable_authentication_check:TRUE'];
-    for (const line of readFileSync(keys, 'utf8').trim().split('\n')) args.push('-o', `uat:esp_sa:${line}`);
-    const t = spawnSync('tshark', [...args, '-T', 'fields', '-e', 'udp.dstport', '-e', 'esp.spi', '-e', 'esp.icv_good', '-e', 'icmp.type'], { encoding: 'utf8' });
-    if (t.error) throw new Error('tshark is not installed (CI installs it through .ci/run)');
-    const rows = t.stdout.trim().split('\n');
+    const rows = tshark(pcap, ['udp.dstport', 'esp.spi', 'esp.icv_good', 'icmp.type'], keys);
     expect(rows).toHaveLength(10);
     for (const [i, row] of rows.entries()) expect(row).toBe(`4500\t0x00001b58\t1\t${i % 2 === 0 ? 8 : 0}`);
   }, 60_000);

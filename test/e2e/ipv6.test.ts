@@ -6,11 +6,11 @@
  * a firewall's zone policies and sessions. tshark reads the captures (and decrypts the ESP with
  * the keys `lab keys` writes).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tshark } from '../helpers/tshark.js';
 import { outputOf, ROOT, runProgram } from '../helpers/program.js';
 
 const TOPO = join(ROOT, 'test', 'fixtures', 'topology');
@@ -18,16 +18,6 @@ const VPN = join(TOPO, 'v6-vpn.yaml');
 
 /** Does the SA layer (dataplane/esp/sa.ts) take IPv6 tunnel endpoints? It did not when this was written. */
 
-function tshark(pcap: string, fields: readonly string[], keysFile?: string): string[] {
-  const args = ['-r', pcap];
-  if (keysFile) {
-    args.push('-o', 'esp.enable_encryption_decode:TRUE', '-o', 'esp.enable_authentication_check:TRUE');
-    for (const line of readFileSync(keysFile, 'utf8').trim().split('\n')) args.push('-o', `uat:esp_sa:${line}`);
-  }
-  const t = spawnSync('tshark', [...args, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], { encoding: 'utf8' });
-  if (t.error) throw new Error('tshark is not installed (CI installs it through .ci/run)');
-  return t.stdout.trim().split('\n');
-}
 
 describe('IPv6: ping6 over a direct link', () => {
   it('ping6 output as FreeBSD ping6 prints it; inet6 before or after the host; size; rapid; the wire is ICMPv6 with good checksums', async () => {

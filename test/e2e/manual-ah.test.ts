@@ -1,10 +1,10 @@
 /** A manual-key AH tunnel (integrity only) between two devices in one process. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outputOf, ROOT, runProgram } from '../helpers/program.js';
+import { tshark } from '../helpers/tshark.js';
 
 describe('manual-key AH tunnel', () => {
   it('carries the ping (AH, IP protocol 51, inner packet in clear), counts AH packets, verifies ICVs', async () => {
@@ -22,8 +22,6 @@ describe('manual-key AH tunnel', () => {
     const stats = outputOf(r.stdout, 'root@site1> show security ipsec statistics');
     expect(stats.slice(5, 10)).toEqual(['AH Statistics:', '  Input bytes:                  252', '  Output bytes:                 252', '  Input packets:                  3', '  Output packets:                 3']);
     expect(stats).toContain('  AH authentication failures: 0, Replay errors: 0');
-    const t = spawnSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'ah.spi', '-e', 'icmp.type'], { encoding: 'utf8' });
-    if (t.error) throw new Error('tshark is not installed (CI installs it through .ci/run)');
-    expect(t.stdout.trim().split('\n')).toEqual(['0x000003e8\t8', '0x000003e8\t0', '0x000003e8\t8', '0x000003e8\t0', '0x000003e8\t8', '0x000003e8\t0']);
+    expect(tshark(pcap, ['ah.spi', 'icmp.type'])).toEqual(['0x000003e8\t8', '0x000003e8\t0', '0x000003e8\t8', '0x000003e8\t0', '0x000003e8\t8', '0x000003e8\t0']);
   });
 });

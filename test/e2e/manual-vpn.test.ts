@@ -3,12 +3,12 @@
  * the link as ESP, the SPUs count it, and tshark — given the keys `lab keys` writes — decrypts
  * the capture with good ICVs.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outputOf, ROOT, runProgram } from '../helpers/program.js';
+import { tshark } from '../helpers/tshark.js';
 
 const TOPO = join(ROOT, 'test', 'fixtures', 'topology', 'manual-vpn.yaml');
 
@@ -46,11 +46,7 @@ describe('manual-key route-based VPN between two devices in one process', () => 
     // site2 runs kmd (SPC2 only, no junos-ike): its tunnel ids start at 131073 and it counts the same packets.
     expect(outputOf(r.stdout, 'root@site2> show security ipsec statistics | match packets').slice(0, 2)).toEqual(['  Encrypted packets:              5', '  Decrypted packets:              5']);
 
-    const args = ['-r', pcap, '-o', 'esp.enable_encryption_decode:TRUE', '-o', 'esp.enable_authentication_check:TRUE'];
-    for (const line of readFileSync(keys, 'utf8').trim().split('\n')) args.push('-o', `uat:esp_sa:${line}`);
-    const t = spawnSync('tshark', [...args, '-T', 'fields', '-e', 'esp.spi', '-e', 'esp.sequence', '-e', 'esp.icv_good', '-e', 'icmp.type'], { encoding: 'utf8' });
-    if (t.error) throw new Error('tshark is not installed (CI installs it through .ci/run)');
-    const rows = t.stdout.trim().split('\n');
+    const rows = tshark(pcap, ['esp.spi', 'esp.sequence', 'esp.icv_good', 'icmp.type'], keys);
     expect(rows).toHaveLength(10);
     for (const [i, row] of rows.entries()) expect(row).toBe(`0x000003e8\t${Math.floor(i / 2) + 1}\t1\t${i % 2 === 0 ? 8 : 0}`);
   });

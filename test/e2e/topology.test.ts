@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outputOf, ROOT, runProgram } from '../helpers/program.js';
+import { tshark } from '../helpers/tshark.js';
 
 const TOPO = join(ROOT, 'test', 'fixtures', 'topology');
 
@@ -40,14 +41,11 @@ describe('srx5k --topology: several devices on an in-process network', () => {
   it('lab capture writes the port traffic to a pcap that tshark decodes', async () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { spawnSync } = await import('node:child_process');
     const file = join(mkdtempSync(join(tmpdir(), 'srx5k-cap-')), 'xe.pcap');
     const r = await runProgram(['--batch', '--topology', join(TOPO, 'two-devices.yaml')], `lab capture start xe-0/0/0 ${file}\nping 192.0.2.2 count 2\nlab capture stop xe-0/0/0 ${file}\n`);
     expect(r.code).toBe(0);
     expect(outputOf(r.stdout, `root@fw1> lab capture stop xe-0/0/0 ${file}`)).toEqual([`lab: 4 packets written to ${file}`]);
-    const t = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'icmp.type', '-e', 'icmp.seq'], { encoding: 'utf8' });
-    if (t.error) throw new Error('tshark is not installed (CI installs it through .ci/run: apt-get install tshark)');
-    expect(t.stdout.trim().split('\n')).toEqual(['192.0.2.1\t192.0.2.2\t8\t0', '192.0.2.2\t192.0.2.1\t0\t0', '192.0.2.1\t192.0.2.2\t8\t1', '192.0.2.2\t192.0.2.1\t0\t1']);
+    expect(tshark(file, ['ip.src', 'ip.dst', 'icmp.type', 'icmp.seq'])).toEqual(['192.0.2.1\t192.0.2.2\t8\t0', '192.0.2.2\t192.0.2.1\t0\t0', '192.0.2.1\t192.0.2.2\t8\t1', '192.0.2.2\t192.0.2.1\t0\t1']);
   });
 
   it('a device whose configuration does not commit stops the start-up with the Junos errors', async () => {
