@@ -65,6 +65,8 @@ interface PendingPing {
 
 /** Junos keeps an ICMP session 60 s after its last packet. */
 const SESSION_TIMEOUT_MS = 60_000;
+/** Expired sessions are swept once every so many new ones (amortised, off the per-packet path). */
+const SESSION_SWEEP_EVERY = 1024;
 
 /** FreeBSD ping6's default data size (DEFDATALEN = ICMP6ECHOTMLEN, the 8-byte timestamp). */
 export const PING6_DEFAULT_DATA_SIZE = 8;
@@ -133,6 +135,7 @@ export class NodeStack implements PortOwner, PacketPath {
     delivered6: 0,
   };
   private readonly sessions = new Map<string, Session>();
+  private sessionsCreated = 0;
   private readonly pings = new Map<number, PendingPing>();
 
   /** The device's name on the network: its host name at start-up (links are wired by it). */
@@ -335,6 +338,7 @@ export class NodeStack implements PortOwner, PacketPath {
         return;
       }
       this.sessions.set(flow.key, { key: flow.key, expires: now + SESSION_TIMEOUT_MS });
+      if (++this.sessionsCreated % SESSION_SWEEP_EVERY === 0) this.sweepSessions(now);
     }
     const copy = packet.slice();
     // IPv4: TTL − 1 and the header checksum patched; IPv6: hop limit − 1 (no header checksum).
@@ -345,6 +349,15 @@ export class NodeStack implements PortOwner, PacketPath {
     this.counters.forwarded++;
     if (p.version === 6) this.counters.forwarded6++;
     this.emit(outIfl, copy);
+  }
+
+  private sweepSessions(now: number): void {
+    for (const [k, v] of this.sessions) if (v.expires <= now) this.sessions.delete(k);
+  }
+
+  /** Sessions in the table (expired ones linger until the next sweep). */
+  get sessionCount(): number {
+    return this.sessions.size;
   }
 
   private egressIfl(route: Route): LogicalInterface | undefined {

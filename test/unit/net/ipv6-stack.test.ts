@@ -5,56 +5,10 @@
  * endpoints, otherwise down with the SA layer's reason); ESP-in-UDP over IPv6 across the host
  * network refused and counted.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { commitBootConfig } from '../../../chassis/boot-config.js';
-import { Device } from '../../../chassis/device.js';
-import { parseTopology } from '../../../chassis/topology-file.js';
-import { Topology } from '../../../chassis/topology.js';
-import { Interpreter } from '../../../cli/engine/interpreter.js';
 import { addressFromText } from '../../../dataplane/packet/address.js';
 import { buildIcmpv6EchoIpv6Packet } from '../../../dataplane/packet/icmpv6.js';
-import { VirtualClock } from '../../../sim/clock.js';
-import { ROOT } from '../../helpers/program.js';
-
-const TOPO = join(ROOT, 'test', 'fixtures', 'topology');
-
-interface Lab {
-  readonly topology: Topology;
-  readonly cli: Interpreter;
-  dev(name: string): Device;
-  run(line: string): Promise<string[]>;
-}
-
-const open: Topology[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.shutdown()));
-});
-
-/** A topology file brought up as `srx5k --batch --topology FILE` does. */
-function lab(file: string): Lab {
-  const path = join(TOPO, file);
-  const spec = parseTopology(readFileSync(path, 'utf8'), dirname(path));
-  const clock = new VirtualClock(Date.UTC(2026, 0, 1));
-  let topology: Topology | undefined;
-  for (const d of spec.devices) {
-    const c = d.choice;
-    const device = Device.create({ model: c.model, re: c.re, release: c.release, cards: c.cards, clock, hostname: d.name, ...(c.junosIke !== undefined ? { junosIke: c.junosIke } : {}) });
-    if (d.config) commitBootConfig(device, d.config);
-    if (topology) topology.add(device);
-    else topology = new Topology(device, clock);
-  }
-  for (const [x, y] of spec.links) topology!.link(x, y);
-  open.push(topology!);
-  const cli = new Interpreter(topology!);
-  return {
-    topology: topology!,
-    cli,
-    dev: (name) => topology!.all().find((d) => d.hostname === name)!,
-    run: async (line) => [...(await cli.execute(line)).lines],
-  };
-}
+import { closeLabs, lab } from '../../helpers/lab.js';
 
 const a = (t: string): Uint8Array => {
   const r = addressFromText(t);
@@ -62,6 +16,8 @@ const a = (t: string): Uint8Array => {
   return r.value;
 };
 
+
+afterEach(closeLabs);
 
 describe('IPv6 transit through a firewall (in process)', () => {
   it('forwarded with the hop limit decremented, replies through the session, the reverse direction denied by policy', async () => {
