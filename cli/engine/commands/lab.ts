@@ -92,8 +92,8 @@ function labCommands(ctx: CommandContext, slotSpec: (help?: string) => ReturnTyp
       children: [
         positional(uintValue('seconds', 'Seconds', 0, 31_536_000), {
           run: async (inv) => {
-            const s = inv.args.get('seconds') as number;
-            await dev().wait(s);
+            // Time passes for every device of the topology, with packets in flight delivered.
+            await ctx.topology.network.runFor((inv.args.get('seconds') as number) * 1000);
             return output([]);
           },
         }),
