@@ -18,6 +18,8 @@ import { constantTimeEqual, type CryptoEngine, type EngineName, type HmacContext
 import { authenticationSuite, type AuthenticationSuite } from '../../crypto/suites.js';
 import { REPLAY, type ReplayWindow } from './replay-window.js';
 import { checkSaRecord, ipv4Bytes, type SaRecord } from './sa.js';
+import { readU32, writeU32 } from '../packet/bytes.js';
+import { scratchOf } from './scratch.js';
 
 export const IPPROTO_AH = 51;
 const IPV4_HEADER = 20;
@@ -80,23 +82,6 @@ export function createAhContext(sa: SaRecord, engine: CryptoEngine): AhContext {
 /** Bytes of the protected packet (outer IPv4 ‖ AH ‖ inner). */
 export function ahPacketLength(icvLength: number, innerLength: number): number {
   return IPV4_HEADER + AH_FIXED + icvLength + innerLength;
-}
-
-let scratch = new Uint8Array(0); // grown on first use: no work at import time
-function scratchOf(n: number): Uint8Array {
-  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2048, scratch.length * 2));
-  return scratch;
-}
-
-function writeU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
-
-function readU32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
 
 function ipv4Checksum(b: Uint8Array, o: number, length: number): number {

@@ -28,6 +28,8 @@ import { constantTimeEqual, type AeadContext, type CbcContext, type CryptoEngine
 import { authenticationSuite, encryptionSuite, type AuthenticationSuite, type EncryptionSuite } from '../../crypto/suites.js';
 import { REPLAY, type ReplayWindow } from './replay-window.js';
 import { checkSaRecord, type SaRecord } from './sa.js';
+import { readU32, writeU32 } from '../packet/bytes.js';
+import { scratchOf } from './scratch.js';
 
 export type EspDropReason = 'bad-header' | 'invalid-spi' | 'replay' | 'auth' | 'decrypt' | 'bad-trailer';
 
@@ -126,23 +128,18 @@ export function createEspContext(sa: SaRecord, engine: CryptoEngine): EspContext
   return new EspContext(sa, engine);
 }
 
-// ---- scratch space (each thread runs one packet at a time, synchronously) ------------------
-
-let scratch = new Uint8Array(0); // grown on first use: no work at import time
-function scratchOf(n: number): Uint8Array {
-  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2048, scratch.length * 2));
-  return scratch;
-}
-
-function writeU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = v >>> 16;
-  b[o + 2] = v >>> 8;
-  b[o + 3] = v;
-}
-
-function readU32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+/**
+ * The AEAD's AAD (RFC 4106 §5): SPI ‖ seq, or SPI ‖ seq high ‖ seq low with ESN. It lives in
+ * per-SA scratch, so the hot path builds no view of the packet for it.
+ */
+function aadOf(ctx: EspContext, high: number, low: number): Uint8Array {
+  if (ctx.esn) {
+    writeU32(ctx._aad, 4, high);
+    writeU32(ctx._aad, 8, low);
+    return ctx._aad;
+  }
+  writeU32(ctx._aad8, 4, low);
+  return ctx._aad8;
 }
 
 function checkSeq(ctx: EspContext | { esn: boolean }, seq: number): void {
@@ -204,17 +201,7 @@ export function encapsulateInto(
       writeU32(nonce, 8, low);
     }
     for (let i = 0; i < 8; i++) out[ivAt + i] = nonce[4 + i]!;
-    // The AAD lives in per-SA scratch (no view of `out` per packet on the hot path).
-    let aad: Uint8Array;
-    if (ctx.esn) {
-      aad = ctx._aad;
-      writeU32(aad, 4, high);
-      writeU32(aad, 8, low);
-    } else {
-      aad = ctx._aad8;
-      writeU32(aad, 4, low);
-    }
-    ctx._aead.sealInto(nonce, aad, plaintext, out, ivAt + ctx.ivLength);
+    ctx._aead.sealInto(nonce, aadOf(ctx, high, low), plaintext, out, ivAt + ctx.ivLength);
     return total;
   }
 
@@ -317,15 +304,7 @@ export function decapsulate(ctx: EspContext, espBytes: Uint8Array, options: Deca
 function openAead(ctx: EspContext, esp: Uint8Array, low: number, high: number): Uint8Array | null {
   const nonce = ctx._nonce;
   for (let i = 0; i < 8; i++) nonce[4 + i] = esp[ESP_HEADER + i]!;
-  let aad: Uint8Array;
-  if (ctx.esn) {
-    aad = ctx._aad;
-    writeU32(aad, 4, high);
-    writeU32(aad, 8, low);
-  } else {
-    aad = ctx._aad8;
-    writeU32(aad, 4, low);
-  }
+  const aad = aadOf(ctx, high, low);
   return ctx._aead!.open(nonce, aad, esp.subarray(ESP_HEADER + 8));
 }
 
