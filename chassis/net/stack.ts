@@ -61,6 +61,7 @@ interface PendingPing {
   readonly family: 4 | 6;
   readonly sent: Map<number, number>;
   readonly replies: PingReply[];
+  readonly observer: PingObserver | undefined;
 }
 
 /** Junos keeps an ICMP session 60 s after its last packet. */
@@ -88,6 +89,15 @@ export interface PingOptions {
   readonly wait?: number;
   /** IPv4 TTL, or IPv6 hop limit. */
   readonly ttl?: number;
+  /** Told as the ping happens, so a terminal can print each line when ping would. */
+  readonly observer?: PingObserver;
+}
+
+/** A ping's progress: its start (the result with nothing received yet), each reply, each event. */
+export interface PingObserver {
+  start(head: PingResult | Ping6Result): void;
+  reply(reply: PingReply): void;
+  event(event: { readonly seq: number; readonly text: string }): void;
 }
 
 /** What one `ping` of an IPv6 address produced (FreeBSD ping6). `ttl` of a reply is its hop limit. */
@@ -262,7 +272,9 @@ export class NodeStack implements PortOwner, PacketPath {
       if (pending && sentAt !== undefined && !pending.replies.some((r) => r.seq === m.sequence)) {
         this.countDelivered(p.version);
         const hops = v6 ? raw[7]! : raw[8]!;
-        pending.replies.push({ seq: m.sequence, bytes: m.payload.length + 8, from: addressToText(p.source), ttl: hops, rttMs: this.network.clock.now() - sentAt });
+        const reply: PingReply = { seq: m.sequence, bytes: m.payload.length + 8, from: addressToText(p.source), ttl: hops, rttMs: this.network.clock.now() - sentAt };
+        pending.replies.push(reply);
+        pending.observer?.reply(reply);
       }
       return;
     }
@@ -425,17 +437,13 @@ export class NodeStack implements PortOwner, PacketPath {
       else if (hop && hop.kind !== 'discard') src = this.fib.sourceFor(hop.ifl, 4, this.model);
     }
     const size = opts.size ?? JUNOS_PING_DEFAULT_DATA_SIZE;
+    const head: PingResult = { host: opts.host, address: addressToText(dst.value), dataBytes: size, sent: opts.count, replies: [], rapid: opts.rapid ?? false, events: [] };
+    opts.observer?.start(head);
     const run = await this.run(4, opts, (id, seq, now) =>
       src ? buildJunosPingIpv4Packet({ source: src, destination: dst.value, identifier: id, sequence: seq, timeMs: now, size, ...(opts.ttl !== undefined ? { ttl: opts.ttl } : {}) }) : undefined,
       (r) => (r === 'no-route' ? ['ping: sendto: No route to host'] : ['ping: sendto: Network is down']),
     );
-    const events = run.events;
-    if (!opts.rapid) {
-      for (const seq of run.sent.keys()) {
-        if (!run.replies.some((r) => r.seq === seq) && !events.some((e) => e.seq === seq)) events.push({ seq: seq + 1, text: `Request timeout for icmp_seq ${seq}` });
-      }
-    }
-    return { host: opts.host, address: addressToText(dst.value), dataBytes: size, sent: opts.count, replies: run.replies, rapid: opts.rapid ?? false, events };
+    return { ...head, replies: run.replies, events: run.events };
   }
 
   /**
@@ -463,6 +471,18 @@ export class NodeStack implements PortOwner, PacketPath {
     }
     const from = src;
     const chars = 8 + size;
+    const head: Ping6Result = {
+      family: 'inet6',
+      host: opts.host,
+      address: addressToText(dst.value),
+      source: addressToText(from),
+      dataBytes: size,
+      sent: opts.count,
+      replies: [],
+      rapid: opts.rapid ?? false,
+      events: [],
+    };
+    opts.observer?.start(head);
     const run = await this.run(6, opts, (id, seq, now) =>
       buildIcmpv6EchoIpv6Packet({
         source: from,
@@ -474,17 +494,7 @@ export class NodeStack implements PortOwner, PacketPath {
       }),
       (r) => [`ping6: sendmsg: ${r === 'no-route' ? 'No route to host' : 'Network is down'}`, `ping6: wrote ${opts.host} ${chars} chars, ret=-1`],
     );
-    return {
-      family: 'inet6',
-      host: opts.host,
-      address: addressToText(dst.value),
-      source: addressToText(from),
-      dataBytes: size,
-      sent: opts.count,
-      replies: run.replies,
-      rapid: opts.rapid ?? false,
-      events: run.events,
-    };
+    return { ...head, replies: run.replies, events: run.events };
   }
 
   /** Send `count` echo requests on the device clock and collect the replies. */
@@ -493,25 +503,40 @@ export class NodeStack implements PortOwner, PacketPath {
     opts: PingOptions,
     build: (id: number, seq: number, now: number) => Uint8Array | undefined,
     sendError: (r: 'no-route' | 'down') => string[],
-  ): Promise<{ sent: Map<number, number>; replies: PingReply[]; events: Array<{ seq: number; text: string }> }> {
+  ): Promise<{ replies: PingReply[]; events: Array<{ seq: number; text: string }> }> {
     // Let pending work settle first (tunnels a commit just brought up).
     await this.network.runFor(0);
     const id = this.random.int(1, 0xffff);
-    const pending: PendingPing = { id, family, sent: new Map(), replies: [] };
+    const pending: PendingPing = { id, family, sent: new Map(), replies: [], observer: opts.observer };
     this.pings.set(id, pending);
     const events: Array<{ seq: number; text: string }> = [];
+    /** Requests whose sendto failed: ping reports the error, never a timeout for them. */
+    const unsent = new Set<number>();
+    const note = (seq: number, text: string): void => {
+      events.push({ seq, text });
+      opts.observer?.event({ seq, text });
+    };
     const intervalMs = (opts.rapid ? 0.01 : (opts.interval ?? 1)) * 1000;
     const clock = this.network.clock;
     try {
       for (let seq = 0; seq < opts.count; seq++) {
+        // FreeBSD ping (not ping6, not -f/rapid) reports the previous request unanswered when
+        // it sends the next one; the last one is never reported.
+        const prev = seq - 1;
+        if (family === 4 && !opts.rapid && pending.sent.has(prev) && !unsent.has(prev) && !pending.replies.some((r) => r.seq === prev)) {
+          note(seq, `Request timeout for icmp_seq ${prev}`);
+        }
         const now = clock.now();
         const packet = build(id, seq, now);
         if (!packet) {
-          for (const text of sendError('no-route')) events.push({ seq, text });
+          for (const text of sendError('no-route')) note(seq, text);
         } else {
           pending.sent.set(seq, now);
           const r = this.originate(packet);
-          if (r !== 'sent') for (const text of sendError(r)) events.push({ seq, text });
+          if (r !== 'sent') {
+            unsent.add(seq);
+            for (const text of sendError(r)) note(seq, text);
+          }
         }
         if (seq < opts.count - 1) await this.network.runFor(intervalMs);
       }
@@ -524,6 +549,6 @@ export class NodeStack implements PortOwner, PacketPath {
     } finally {
       this.pings.delete(id);
     }
-    return { sent: pending.sent, replies: [...pending.replies].sort((a, b) => a.seq - b.seq), events };
+    return { replies: [...pending.replies].sort((a, b) => a.seq - b.seq), events };
   }
 }

@@ -240,7 +240,13 @@ class Terminal {
     this.publish();
     let res: ExecResult;
     try {
-      res = await this.interp.execute(line);
+      // Lines a command prints while it runs (ping's replies) show at once, above the live area.
+      res = await this.interp.execute(line, {
+        emit: (lines) => {
+          this.print(lines);
+          this.publish();
+        },
+      });
     } catch (err) {
       res = { lines: [`error: internal failure: ${message(err)}`], error: true, noMore: false, endSession: false };
     }

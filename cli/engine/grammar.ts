@@ -46,6 +46,11 @@ export interface Invocation {
   readonly args: ReadonlyMap<string, unknown>;
   /** Keywords given (flags such as `detail`). */
   readonly words: ReadonlySet<string>;
+  /**
+   * Print lines now, before the command returns (a terminal watching `ping`). Absent in batch
+   * runs and when pipes must see the whole output: the command then returns every line.
+   */
+  readonly emit?: (lines: readonly string[]) => void;
 }
 
 export type Action = (inv: Invocation) => CommandOutput | Promise<CommandOutput>;

@@ -6,7 +6,7 @@ import { Refusal } from '../../chassis/refusal.js';
 import type { Topology } from '../../chassis/topology.js';
 import { configurationRoot, type ConfigCommandContext } from './commands/configuration.js';
 import { operationalRoot } from './commands/operational.js';
-import type { CommandNode, CommandOutput } from './grammar.js';
+import type { CommandNode, CommandOutput, Invocation } from './grammar.js';
 import { caretLine, ENTER_ITEM, PIPE_ITEM, possibleCompletions, type HelpItem } from './help-format.js';
 import { actionAt, available, keywordMatches, walk, type WalkError, type WalkState } from './parser.js';
 import { applyPipes, PIPE_ROOT, stageFrom, type PipeStage } from './pipes.js';
@@ -24,6 +24,11 @@ export interface ExecResult {
   readonly confirm?: { readonly question: string; answer(yes: boolean): Promise<ExecResult> };
   /** The command reads text typed after it until ^D (`load merge terminal`). */
   readonly readTerminal?: { done(text: string): Promise<ExecResult> };
+}
+
+export interface ExecuteOptions {
+  /** Where lines printed while a command runs go (Invocation.emit). */
+  readonly emit?: (lines: readonly string[]) => void;
 }
 
 export interface CompletionResult {
@@ -67,13 +72,22 @@ export class Interpreter {
     return this.session.mode === 'configuration' ? configurationRoot(this.ctx) : operationalRoot(this.ctx);
   }
 
-  async execute(line: string): Promise<ExecResult> {
+  /**
+   * Run one line. `options.emit` receives lines a command prints while it runs (a terminal);
+   * without it, or when the line has pipes, everything comes back in the result.
+   */
+  async execute(line: string, options: ExecuteOptions = {}): Promise<ExecResult> {
     const notices = this.topology.current.config.takeNotices();
-    const res = await this.executeLine(line);
+    if (notices.length > 0 && options.emit) {
+      // Notices come first, so they are printed before anything the command emits.
+      options.emit(notices);
+      return this.executeLine(line, options);
+    }
+    const res = await this.executeLine(line, options);
     return notices.length === 0 ? res : { ...res, lines: [...notices, ...res.lines] };
   }
 
-  private async executeLine(line: string): Promise<ExecResult> {
+  private async executeLine(line: string, options: ExecuteOptions): Promise<ExecResult> {
     this.line = line;
     const promptWidth = this.prompt().length;
     // A line ending in `?` (outside quotes) asks for help, as typing `?` does at a terminal.
@@ -122,7 +136,8 @@ export class Interpreter {
       if (reader) return { ...base, readTerminal: { done: (text) => run(() => reader.done(text)) } };
       return base;
     };
-    const inv = { session: this.session, args: walked.state.args, words: walked.state.words, rest: walked.state.rest };
+    const emit = stages.length === 0 ? options.emit : undefined;
+    const inv: Invocation = { session: this.session, args: walked.state.args, words: walked.state.words, rest: walked.state.rest, ...(emit ? { emit } : {}) };
     return run(() => action(inv));
   }
 

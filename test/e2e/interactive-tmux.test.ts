@@ -93,3 +93,21 @@ describe('interactive CLI in a real terminal (tmux)', () => {
     expect(text).toContain(`${PROMPT}exit`);
   }, 20_000);
 });
+
+describe('ping in a real terminal prints each reply as it arrives', () => {
+  const ping = new TmuxSession('ping');
+  beforeAll(() => ping.start(['--topology', 'test/fixtures/topology/two-devices.yaml']));
+  afterAll(() => ping.stop());
+
+  it('shows icmp_seq=0 seconds before the statistics', async () => {
+    await ping.waitFor('the prompt of fw1', (t) => lastLine(t) === 'root@fw1>', 20_000);
+    ping.type('ping 192.0.2.2 count 3 interval 3');
+    ping.press('Enter');
+    // The wall clock runs here: the replies are 3 s apart, the statistics come after the third.
+    const first = await ping.waitFor('the first reply', (t) => t.includes('icmp_seq=0'));
+    expect(first).toContain('PING 192.0.2.2 (192.0.2.2): 56 data bytes');
+    expect(first).not.toContain('ping statistics');
+    const done = await ping.waitFor('the statistics', (t) => t.includes('3 packets received') && lastLine(t) === 'root@fw1>', 20_000);
+    expect(done).toMatch(/icmp_seq=0[^]*icmp_seq=1[^]*icmp_seq=2[^]*--- 192\.0\.2\.2 ping statistics ---/);
+  }, 40_000);
+});

@@ -1,6 +1,6 @@
 /** `ping [inet|inet6] HOST [options]`, originated by the device on the console. */
 import { failure, keyword, output, positional, uintValue, wordValue, type CommandNode, type CommandOutput, type Invocation } from '../grammar.js';
-import { renderPing } from '../render/ping.js';
+import { pingHeader, pingReplyLine, pingSummary, renderPing } from '../render/ping.js';
 import type { CommandContext } from './context.js';
 
 export function pingCommand(ctx: CommandContext): CommandNode {
@@ -39,7 +39,22 @@ async function ping(ctx: CommandContext, inv: Invocation): Promise<CommandOutput
   const num = (k: string): number | undefined => inv.args.get(k) as number | undefined;
   if (inv.words.has('inet') && inv.words.has('inet6')) return failure('inet and inet6 are mutually exclusive');
   const family = inv.words.has('inet6') ? 'inet6' : inv.words.has('inet') ? 'inet' : undefined;
+  // At a terminal (no rapid marks, no pipes), each line is printed when ping would print it.
+  const emit = inv.words.has('rapid') ? undefined : inv.emit;
+  let head: Parameters<typeof pingReplyLine>[0] | undefined;
   const result = await stack.ping({
+    ...(emit
+      ? {
+          observer: {
+            start: (h) => {
+              head = h;
+              emit([pingHeader(h)]);
+            },
+            reply: (p) => emit([pingReplyLine(head!, p)]),
+            event: (e) => emit([e.text]),
+          },
+        }
+      : {}),
     host: inv.args.get('host') as string,
     ...(family !== undefined ? { family } : {}),
     count: num('count') ?? 5,
@@ -51,5 +66,5 @@ async function ping(ctx: CommandContext, inv: Invocation): Promise<CommandOutput
     ...(num('ttl') !== undefined ? { ttl: num('ttl')! } : {}),
   });
   if ('error' in result) return { lines: [result.error], error: true };
-  return output(renderPing(result));
+  return output(emit ? pingSummary(result) : renderPing(result));
 }

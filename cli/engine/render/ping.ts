@@ -11,8 +11,10 @@
  *          `N.N% packet loss` (`%.1f`), `round-trip min/avg/max/std-dev = …`.
  *
  * With `rapid`, one `!` per reply and `.` per loss replace the per-packet lines (Junos).
+ * The pieces are separate so a terminal can print the header and each reply as it happens
+ * (cli/engine/commands/ping.ts) and the summary at the end.
  */
-import type { PingResult } from '../../../chassis/net/ping-result.js';
+import type { PingReply, PingResult } from '../../../chassis/net/ping-result.js';
 import type { Ping6Result } from '../../../chassis/net/stack.js';
 
 /**
@@ -47,22 +49,42 @@ function rapidMarks(r: PingResult): string {
   return marks;
 }
 
+/** The first line: `PING host (addr): N data bytes`, or ping6's `PING6(…) src --> dst`. */
+export function pingHeader(r: PingResult | Ping6Result): string {
+  if (isPing6(r)) return `PING6(${40 + 8 + r.dataBytes}=40+8+${r.dataBytes} bytes) ${r.source} --> ${r.address}`;
+  return `PING ${r.host} (${r.address}): ${r.dataBytes} data bytes`;
+}
+
+/** The line ping prints for one reply (pr_pack). */
+export function pingReplyLine(r: PingResult | Ping6Result, p: PingReply): string {
+  if (isPing6(r)) {
+    // ping6 times a round trip only when the data can hold its 8-byte timestamp (struct tv32).
+    const timing = r.dataBytes >= 8;
+    return `${p.bytes} bytes from ${p.from}, icmp_seq=${p.seq} hlim=${p.ttl}${timing ? ` time=${ms(p.rttMs)} ms` : ''}`;
+  }
+  return `${p.bytes} bytes from ${p.from}: icmp_seq=${p.seq} ttl=${p.ttl} time=${ms(p.rttMs)} ms`;
+}
+
+/** The whole output once the ping is over: header, per-packet lines (or rapid marks), summary. */
 export function renderPing(r: PingResult | Ping6Result): string[] {
-  if (isPing6(r)) return renderPing6(r);
-  const lines = [`PING ${r.host} (${r.address}): ${r.dataBytes} data bytes`];
+  const lines = [pingHeader(r)];
   if (r.rapid) {
     lines.push(rapidMarks(r));
   } else {
     for (let seq = 0; seq < r.sent; seq++) {
       for (const e of r.events.filter((x) => x.seq === seq)) lines.push(e.text);
-      for (const p of r.replies.filter((x) => x.seq === seq)) {
-        lines.push(`${p.bytes} bytes from ${p.from}: icmp_seq=${p.seq} ttl=${p.ttl} time=${ms(p.rttMs)} ms`);
-      }
+      for (const p of r.replies.filter((x) => x.seq === seq)) lines.push(pingReplyLine(r, p));
     }
   }
+  return [...lines, ...pingSummary(r)];
+}
+
+/** What ping prints when it ends (summary()): a blank line, the statistics, the round trips. */
+export function pingSummary(r: PingResult | Ping6Result): string[] {
+  if (isPing6(r)) return ping6Summary(r);
   const received = r.replies.length;
   const loss = r.sent === 0 ? 0 : Math.floor(((r.sent - received) * 100) / r.sent);
-  lines.push('', `--- ${r.host} ping statistics ---`, `${r.sent} packets transmitted, ${received} packets received, ${loss}% packet loss`);
+  const lines = ['', `--- ${r.host} ping statistics ---`, `${r.sent} packets transmitted, ${received} packets received, ${loss}% packet loss`];
   if (received > 0) {
     const t = r.replies.map((p) => p.rttMs);
     const min = Math.min(...t);
@@ -74,25 +96,13 @@ export function renderPing(r: PingResult | Ping6Result): string[] {
   return lines;
 }
 
-/** ping6.c: main() (the PING6 line), pr_pack() (a reply) and summary(). */
-function renderPing6(r: Ping6Result): string[] {
-  // ping6 times a round trip only when the data can hold its 8-byte timestamp (struct tv32).
+/** ping6.c summary(). */
+function ping6Summary(r: Ping6Result): string[] {
   const timing = r.dataBytes >= 8;
-  const lines = [`PING6(${40 + 8 + r.dataBytes}=40+8+${r.dataBytes} bytes) ${r.source} --> ${r.address}`];
-  if (r.rapid) {
-    lines.push(rapidMarks(r));
-  } else {
-    for (let seq = 0; seq < r.sent; seq++) {
-      for (const e of r.events.filter((x) => x.seq === seq)) lines.push(e.text);
-      for (const p of r.replies.filter((x) => x.seq === seq)) {
-        lines.push(`${p.bytes} bytes from ${p.from}, icmp_seq=${p.seq} hlim=${p.ttl}${timing ? ` time=${ms(p.rttMs)} ms` : ''}`);
-      }
-    }
-  }
   const received = r.replies.length;
   let stats = `${r.sent} packets transmitted, ${received} packets received, `;
   if (r.sent > 0) stats += received > r.sent ? "-- somebody's duplicating packets!" : `${cFixed(((r.sent - received) * 100) / r.sent, 1)}% packet loss`;
-  lines.push('', `--- ${r.host} ping6 statistics ---`, stats);
+  const lines = ['', `--- ${r.host} ping6 statistics ---`, stats];
   if (received > 0 && timing) {
     const t = r.replies.map((p) => p.rttMs);
     const sum = t.reduce((a, b) => a + b, 0);
