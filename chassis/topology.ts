@@ -7,7 +7,7 @@ import type { Clock } from '../sim/clock.js';
 import { Random } from '../sim/random.js';
 import type { Device } from './device.js';
 import { Captures } from './net/captures.js';
-import { HostAttachment } from './net/host-attach.js';
+import { attachAddresses, HostAttachment } from './net/host-attach.js';
 import { Network } from './net/network.js';
 import { NodeStack } from './net/stack.js';
 import { Tunnels } from './net/tunnels.js';
@@ -73,7 +73,7 @@ export class Topology {
     this.network.attachHost(at, port);
     this.hostPorts.push(port);
     const rebind = (): Promise<void> =>
-      port.bindTo(stack.model.interfaces.find((i) => i.ifd === ifd && i.unit === 0)?.inet[0]?.split('/')[0]).catch((err: Error) => {
+      port.bindTo(attachAddresses(stack.model.interfaces.find((i) => i.ifd === ifd && i.unit === 0))).catch((err: Error) => {
         throw new Refusal(`cannot attach ${ifd}: ${err.message}`);
       });
     // A later address change rebinds; a failure then leaves the port unbound (its packets are counted as dropped).

@@ -1,21 +1,37 @@
 /**
  * `--attach IF`: a device port on the host's real network. Only what UDP sockets can carry
- * crosses: IKE (UDP 500) and ESP-in-UDP (UDP 4500, RFC 3948), from and to the address the
- * port's unit 0 is configured with, so a peer in another process or network namespace —
- * another srx5k, or strongSwan — can answer. Datagrams received are handed to the device as
- * the IPv4/UDP packets they were on the wire.
+ * crosses: IKE (UDP 500) and ESP-in-UDP (UDP 4500, RFC 3948), from and to the addresses the
+ * port's unit 0 is configured with (its first IPv4 address on udp4 sockets, its first IPv6
+ * address on udp6 sockets), so a peer in another process or network namespace — another
+ * srx5k, or strongSwan — can answer. Datagrams received are handed to the device as the
+ * IPv4/UDP or IPv6/UDP packets they were on the wire.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { addressFromText } from '../../dataplane/packet/address.js';
+import { addressFromText, addressToText } from '../../dataplane/packet/address.js';
 import { IpProtocol, parseIpv4 } from '../../dataplane/packet/ipv4.js';
-import { buildIpv4UdpPacket, parseUdp } from '../../dataplane/packet/udp.js';
+import { parseIpv6 } from '../../dataplane/packet/ipv6.js';
+import { buildIpv4UdpPacket, buildIpv6UdpPacket, parseUdp } from '../../dataplane/packet/udp.js';
 
 /** Ports bridged to the host: NAT-T (ESP-in-UDP and IKE) now, IKE on 500 with the IKE daemons. */
 export const BRIDGED_PORTS: readonly number[] = [4500];
 
+/** The addresses a port's sockets bind to (from the active configuration). */
+export interface AttachAddresses {
+  readonly inet?: string | undefined;
+  readonly inet6?: string | undefined;
+}
+
+/** A port's unit 0 as configured (none: nothing to bind) to the addresses its sockets use. */
+export function attachAddresses(unit0: { readonly inet: readonly string[]; readonly inet6: readonly string[] } | undefined): AttachAddresses {
+  return { inet: unit0?.inet[0]?.split('/')[0], inet6: unit0?.inet6[0]?.split('/')[0] };
+}
+
+type Family = 4 | 6;
+
 export class HostAttachment {
-  private sockets = new Map<number, Socket>();
-  private bound: string | undefined;
+  /** Sockets by family, then by local UDP port. */
+  private sockets: Record<Family, Map<number, Socket>> = { 4: new Map(), 6: new Map() };
+  private bound: Record<Family, string | undefined> = { 4: undefined, 6: undefined };
   /** Datagrams that could not be sent or did not fit (counted, never thrown). */
   dropped = 0;
 
@@ -24,58 +40,88 @@ export class HostAttachment {
     private readonly deliver: (packet: Uint8Array) => void,
   ) {}
 
-  /** The address the port now has (from the active configuration); rebinds when it changes. */
-  async bindTo(address: string | undefined): Promise<void> {
-    if (address === this.bound) return;
-    this.close();
-    this.bound = address;
+  /** The addresses the port now has; rebinds the family whose address changed. */
+  async bindTo(addresses: AttachAddresses): Promise<void> {
+    await this.bindFamily(4, addresses.inet);
+    await this.bindFamily(6, addresses.inet6);
+  }
+
+  private async bindFamily(family: Family, address: string | undefined): Promise<void> {
+    if (address === this.bound[family]) return;
+    this.closeFamily(family);
+    this.bound[family] = address;
     if (address === undefined) return;
     for (const port of BRIDGED_PORTS) {
-      const socket = createSocket({ type: 'udp4', reuseAddr: false });
-      socket.on('message', (msg, rinfo) => this.receive(port, msg, rinfo.address, rinfo.port));
+      const socket = createSocket({ type: family === 4 ? 'udp4' : 'udp6', reuseAddr: false, ...(family === 6 ? { ipv6Only: true } : {}) });
+      socket.on('message', (msg, rinfo) => this.receive(family, port, msg, rinfo.address, rinfo.port));
       socket.on('error', () => this.dropped++);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind({ address, port, exclusive: true }, () => {
-          socket.off('error', reject);
-          resolve();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.bind({ address, port, exclusive: true }, () => {
+            socket.off('error', reject);
+            resolve();
+          });
         });
-      });
+      } catch (err) {
+        socket.close();
+        this.closeFamily(family);
+        throw err;
+      }
       socket.unref();
-      this.sockets.set(port, socket);
+      this.sockets[family].set(port, socket);
     }
   }
 
   /** A packet leaving the port: its UDP payload goes out of the matching socket. */
   send(packet: Uint8Array): boolean {
-    const ip = parseIpv4(packet);
-    if (!ip.ok || ip.value.header.protocol !== IpProtocol.UDP) {
+    const version = packet.length > 0 ? packet[0]! >> 4 : 0;
+    const family: Family = version === 6 ? 6 : 4;
+    let protocol = -1;
+    let destination: Uint8Array = new Uint8Array(0);
+    let payload: Uint8Array = new Uint8Array(0);
+    if (version === 4 || version === 6) {
+      const ip = version === 4 ? parseIpv4(packet) : parseIpv6(packet);
+      if (ip.ok) {
+        const h = ip.value.header;
+        protocol = 'protocol' in h ? h.protocol : h.nextHeader;
+        destination = h.destination;
+        payload = ip.value.payload;
+      }
+    }
+    if (protocol !== IpProtocol.UDP) {
       this.dropped++;
       return false;
     }
-    const udp = parseUdp(ip.value.payload);
-    const socket = udp.ok ? this.sockets.get(udp.value.sourcePort) : undefined;
+    const udp = parseUdp(payload);
+    const socket = udp.ok ? this.sockets[family].get(udp.value.sourcePort) : undefined;
     if (!udp.ok || !socket) {
       this.dropped++;
       return false;
     }
-    const dst = ip.value.header.destination;
-    socket.send(udp.value.payload, udp.value.destinationPort, `${dst[0]}.${dst[1]}.${dst[2]}.${dst[3]}`, (err) => {
+    socket.send(udp.value.payload, udp.value.destinationPort, addressToText(destination), (err) => {
       if (err) this.dropped++;
     });
     return true;
   }
 
-  private receive(port: number, payload: Buffer, from: string, fromPort: number): void {
+  private receive(family: Family, port: number, payload: Buffer, from: string, fromPort: number): void {
     const src = addressFromText(from);
-    const dst = this.bound === undefined ? undefined : addressFromText(this.bound);
+    const local = this.bound[family];
+    const dst = local === undefined ? undefined : addressFromText(local);
     if (!src.ok || !dst || !dst.ok) return;
-    this.deliver(buildIpv4UdpPacket({ source: src.value, destination: dst.value, sourcePort: fromPort, destinationPort: port, payload: new Uint8Array(payload) }));
+    const udp = { source: src.value, destination: dst.value, sourcePort: fromPort, destinationPort: port, payload: new Uint8Array(payload) };
+    this.deliver(family === 4 ? buildIpv4UdpPacket(udp) : buildIpv6UdpPacket(udp));
+  }
+
+  private closeFamily(family: Family): void {
+    for (const s of this.sockets[family].values()) s.close();
+    this.sockets[family].clear();
+    this.bound[family] = undefined;
   }
 
   close(): void {
-    for (const s of this.sockets.values()) s.close();
-    this.sockets.clear();
-    this.bound = undefined;
+    this.closeFamily(4);
+    this.closeFamily(6);
   }
 }

@@ -11,10 +11,9 @@
  *
  * Both families, inside and outside: the inner packet may be IPv4 (ESP next header 4) or IPv6
  * (next header 41), and the outer header is IPv6 (next header 50) when the VPN's `gateway` is
- * an IPv6 address, sent from the external interface's first IPv6 address. Not emulated with an
- * IPv6 outer header: AH (its codec covers an outer IPv4 header) and ESP-in-UDP over the host
- * network (the attachment's sockets are IPv4): such packets are dropped and counted in
- * `unsupported`. Whether an SA with IPv6 endpoints installs is the SA layer's decision
+ * an IPv6 address, sent from the external interface's first IPv6 address. Over a port attached
+ * to the host network ESP travels in UDP 4500 (RFC 3948), over IPv4 or IPv6. AH needs an IPv4
+ * outer header (its codec covers it): whether an SA installs is the SA layer's decision
  * (dataplane/esp/sa.ts); when it refuses, the VPN stays down and `refusals()` says why.
  */
 import type { Spu } from '../../cards/card.js';
@@ -22,7 +21,7 @@ import { AUTHENTICATION_SUITES, ENCRYPTION_SUITES, isAuthenticationAlgorithm, is
 import type { EngineName } from '../../crypto/engine.js';
 import type { SaRecord } from '../../dataplane/esp/sa.js';
 import { addressFromText } from '../../dataplane/packet/address.js';
-import { buildEspInUdpIpv4Packet } from '../../dataplane/packet/esp-in-udp.js';
+import { buildEspInUdpIpv4Packet, buildEspInUdpIpv6Packet } from '../../dataplane/packet/esp-in-udp.js';
 import { buildIpv4Packet, IpProtocol } from '../../dataplane/packet/ipv4.js';
 import { buildIpv6Packet } from '../../dataplane/packet/ipv6.js';
 import { EspPath, zeroCounters, type IpsecCounters, type SaStatus } from '../../dataplane/spu/esp-path.js';
@@ -216,11 +215,6 @@ export class Tunnels {
       return true;
     }
     const onHost = this.packets.onHostNetwork(t.vpn.externalInterface);
-    if (t.outer === 6 && onHost) {
-      // ESP-in-UDP over IPv6 across the host network is not emulated: dropped, counted.
-      this.counters.unsupported++;
-      return true;
-    }
     // Tunnel mode: the ESP trailer's next header names the inner packet (RFC 4303 §2.6).
     const nextHeader = version === 6 ? IpProtocol.IPV6 : IpProtocol.IPIP;
     void this.network.track(
@@ -228,7 +222,9 @@ export class Tunnels {
         if (!o.ok) return;
         let outer: Uint8Array;
         if (t.outer === 6) {
-          outer = buildIpv6Packet({ source: address(t.local), destination: address(t.vpn.gateway), nextHeader: IpProtocol.ESP, payload: o.bytes });
+          const ends = { source: address(t.local), destination: address(t.vpn.gateway) };
+          // Over the host network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.
+          outer = onHost ? buildEspInUdpIpv6Packet({ ...ends, esp: o.bytes }) : buildIpv6Packet({ ...ends, nextHeader: IpProtocol.ESP, payload: o.bytes });
         } else {
           const ends = { source: address(t.local), destination: address(t.vpn.gateway) };
           // Over the host network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.

@@ -4,11 +4,13 @@
 //   - four zero bytes (the non-ESP marker, where an SPI can never be 0): an IKE message (§2.2);
 //   - anything else: an ESP packet starting at its SPI (§2.1).
 // ESP-in-UDP goes out with a zero UDP checksum (§2.1 "SHOULD be transmitted as a zero value"),
-// which is what the builders here do; receivers must not rely on it being zero.
+// which is what the IPv4 builders here do; receivers must not rely on it being zero. Over IPv6
+// a UDP checksum is mandatory (RFC 8200 §8.1), so the IPv6 builder computes it.
 
 import { concatBytes, readU32 } from './bytes.js';
 import type { Ipv4BuildOptions } from './ipv4.js';
-import { buildIpv4UdpPacket, buildUdp } from './udp.js';
+import type { Ipv6BuildOptions } from './ipv6.js';
+import { buildIpv4UdpPacket, buildIpv6UdpPacket, buildUdp } from './udp.js';
 
 export const NAT_T_PORT = 4500;
 export const IKE_PORT = 500;
@@ -68,6 +70,12 @@ export function wrapEspInUdp(esp: Uint8Array, p: NatTPorts = {}): Uint8Array {
 export function buildEspInUdpIpv4Packet(opts: Omit<Ipv4BuildOptions, 'protocol'> & NatTPorts & { readonly esp: Uint8Array }): Uint8Array {
   checkEsp(opts.esp);
   return buildIpv4UdpPacket({ ...opts, ...ports(opts), payload: opts.esp, udpChecksum: false });
+}
+
+/** A whole IPv6 packet: IPv6 / UDP 4500 (with its mandatory checksum) / ESP. */
+export function buildEspInUdpIpv6Packet(opts: Omit<Ipv6BuildOptions, 'nextHeader'> & NatTPorts & { readonly esp: Uint8Array }): Uint8Array {
+  checkEsp(opts.esp);
+  return buildIpv6UdpPacket({ ...opts, ...ports(opts), payload: opts.esp });
 }
 
 /** A whole IPv4 packet: IPv4 / UDP 4500 (with checksum) / non-ESP marker / IKE message. */

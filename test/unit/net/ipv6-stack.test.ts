@@ -54,7 +54,7 @@ describe('IPv6 transit through a firewall (in process)', () => {
 
 describe('IPv6 outer header (manual VPN with an IPv6 gateway)', () => {
 
-  it('the VPN comes up with an IPv6 outer header; over the host network (ESP-in-UDP over IPv6) its packets are refused and counted', async () => {
+  it('the VPN comes up with an IPv6 outer header; over the host network its ESP leaves as IPv6 / UDP 4500', async () => {
     const l = lab('v6-vpn.yaml');
     const tunnels = l.topology.tunnels(l.dev('v6-site1'));
     await tunnels.reconcile();
@@ -66,8 +66,16 @@ describe('IPv6 outer header (manual VPN with an IPv6 gateway)', () => {
     const sent: Uint8Array[] = [];
     l.topology.network.attachHost({ device: 'v6-site1', ifd: 'xe-0/0/0' }, { send: (p) => (sent.push(p), true) });
     expect(await l.run('ping 10.2.2.3 source 10.1.1.3 count 2 wait 1')).toContain('2 packets transmitted, 0 packets received, 100% packet loss');
-    expect(tunnels.counters.unsupported).toBe(2);
-    expect(sent).toEqual([]);
+    expect(tunnels.counters.unsupported).toBe(0);
+    // Two echo requests, each as IPv6 (next header 17) from 2001:db8::1 to 2001:db8::2, UDP 4500 → 4500, SPI 2000.
+    expect(sent).toHaveLength(2);
+    for (const p of sent) {
+      expect(p[0]! >> 4).toBe(6);
+      expect(p[6]).toBe(17);
+      expect([...p.subarray(8, 40)]).toEqual([...a('2001:db8::1'), ...a('2001:db8::2')]);
+      expect([...p.subarray(40, 44)]).toEqual([0x11, 0x94, 0x11, 0x94]);
+      expect([...p.subarray(48, 52)]).toEqual([0, 0, 0x07, 0xd0]);
+    }
   });
 
   it('AH with an IPv6 gateway is refused with its reason; an external interface without an IPv6 address too', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   NAT_T_PORT,
   buildEspInUdpIpv4Packet,
+  buildEspInUdpIpv6Packet,
   buildIkeNatTIpv4Packet,
   buildNatKeepaliveIpv4Packet,
   classifyNatTPayload,
@@ -9,6 +10,7 @@ import {
   wrapEspInUdp,
 } from '../../../dataplane/packet/esp-in-udp.js';
 import { parseIpv4 } from '../../../dataplane/packet/ipv4.js';
+import { parseIpv6 } from '../../../dataplane/packet/ipv6.js';
 import { parseUdp } from '../../../dataplane/packet/udp.js';
 import { hex, loadEspVectors, toHex } from './helpers.js';
 
@@ -82,5 +84,22 @@ describe('framing', () => {
       expect(c.kind).toBe(kind);
       if (c.kind === 'esp') expect(c.esp).toEqual(esp);
     }
+  });
+
+  it('over IPv6: next header 17, the UDP checksum present and right (RFC 8200 §8.1), the ESP intact', () => {
+    const esp = hex(loadEspVectors('strongswan-v2-gcm')[0]!.esp);
+    const src = hex('20010db800ff00000000000000000001');
+    const dst = hex('20010db800ff00000000000000000002');
+    const packet = buildEspInUdpIpv6Packet({ source: src, destination: dst, esp });
+    expect(toHex(packet.subarray(0, 8))).toBe(`60000000${(8 + esp.length).toString(16).padStart(4, '0')}1140`);
+    const ip = parseIpv6(packet);
+    expect(ip.ok).toBe(true);
+    if (!ip.ok) return;
+    const udp = parseUdp(ip.value.payload, ip.value.header);
+    expect(udp.ok).toBe(true);
+    if (!udp.ok) return;
+    expect([udp.value.sourcePort, udp.value.destinationPort, udp.value.checksumStatus]).toEqual([NAT_T_PORT, NAT_T_PORT, 'good']);
+    const c = classifyNatTPayload(udp.value.payload);
+    expect(c.kind === 'esp' && toHex(c.esp)).toBe(toHex(esp));
   });
 });
