@@ -91,6 +91,8 @@ export interface PingOptions {
   readonly ttl?: number;
   /** Told as the ping happens, so a terminal can print each line when ping would. */
   readonly observer?: PingObserver;
+  /** Stops sending and waiting (^C); the result then counts what was sent until then. */
+  readonly signal?: AbortSignal;
 }
 
 /** A ping's progress: its start (the result with nothing received yet), each reply, each event. */
@@ -443,7 +445,7 @@ export class NodeStack implements PortOwner, PacketPath {
       src ? buildJunosPingIpv4Packet({ source: src, destination: dst.value, identifier: id, sequence: seq, timeMs: now, size, ...(opts.ttl !== undefined ? { ttl: opts.ttl } : {}) }) : undefined,
       (r) => (r === 'no-route' ? ['ping: sendto: No route to host'] : ['ping: sendto: Network is down']),
     );
-    return { ...head, replies: run.replies, events: run.events };
+    return { ...head, sent: run.transmitted, replies: run.replies, events: run.events };
   }
 
   /**
@@ -494,7 +496,14 @@ export class NodeStack implements PortOwner, PacketPath {
       }),
       (r) => [`ping6: sendmsg: ${r === 'no-route' ? 'No route to host' : 'Network is down'}`, `ping6: wrote ${opts.host} ${chars} chars, ret=-1`],
     );
-    return { ...head, replies: run.replies, events: run.events };
+    return { ...head, sent: run.transmitted, replies: run.replies, events: run.events };
+  }
+
+  /** Let `ms` pass on the network; with a signal, in steps of at most 100 ms so ^C stops it soon. */
+  private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) return this.network.runFor(ms);
+    const end = this.network.clock.now() + ms;
+    while (!signal.aborted && this.network.clock.now() < end) await this.network.runFor(Math.min(100, end - this.network.clock.now()));
   }
 
   /** Send `count` echo requests on the device clock and collect the replies. */
@@ -503,7 +512,7 @@ export class NodeStack implements PortOwner, PacketPath {
     opts: PingOptions,
     build: (id: number, seq: number, now: number) => Uint8Array | undefined,
     sendError: (r: 'no-route' | 'down') => string[],
-  ): Promise<{ replies: PingReply[]; events: Array<{ seq: number; text: string }> }> {
+  ): Promise<{ transmitted: number; replies: PingReply[]; events: Array<{ seq: number; text: string }> }> {
     // Let pending work settle first (tunnels a commit just brought up).
     await this.network.runFor(0);
     const id = this.random.int(1, 0xffff);
@@ -518,8 +527,10 @@ export class NodeStack implements PortOwner, PacketPath {
     };
     const intervalMs = (opts.rapid ? 0.01 : (opts.interval ?? 1)) * 1000;
     const clock = this.network.clock;
+    const stopped = (): boolean => opts.signal?.aborted === true;
+    let transmitted = 0;
     try {
-      for (let seq = 0; seq < opts.count; seq++) {
+      for (let seq = 0; seq < opts.count && !stopped(); seq++) {
         // FreeBSD ping (not ping6, not -f/rapid) reports the previous request unanswered when
         // it sends the next one; the last one is never reported.
         const prev = seq - 1;
@@ -538,17 +549,18 @@ export class NodeStack implements PortOwner, PacketPath {
             for (const text of sendError(r)) note(seq, text);
           }
         }
-        if (seq < opts.count - 1) await this.network.runFor(intervalMs);
+        transmitted++;
+        if (seq < opts.count - 1) await this.pause(intervalMs, opts.signal);
       }
       // Wait for the last replies, but no longer than needed.
       const waitMs = (opts.wait ?? 10) * 1000;
       const deadline = clock.now() + waitMs;
-      while (pending.replies.length < pending.sent.size && clock.now() < deadline) {
+      while (pending.replies.length < pending.sent.size && clock.now() < deadline && !stopped()) {
         await this.network.runFor(Math.min(10, deadline - clock.now()));
       }
     } finally {
       this.pings.delete(id);
     }
-    return { replies: [...pending.replies].sort((a, b) => a.seq - b.seq), events };
+    return { transmitted, replies: [...pending.replies].sort((a, b) => a.seq - b.seq), events };
   }
 }

@@ -98,6 +98,8 @@ class Terminal {
   private readonly listeners = new Set<() => void>();
   private queue: ed.Keystroke[] = [];
   private pumping = false;
+  /** The command now running, to interrupt with ^C. */
+  private running: AbortController | null = null;
 
   constructor(
     private readonly interp: Interpreter,
@@ -117,8 +119,22 @@ class Terminal {
 
   feed(keys: readonly ed.Keystroke[]): void {
     if (this.mode.kind === 'closed') return;
+    // ^C while a command runs interrupts it (ping stops and prints its statistics), as a tty
+    // does; it is not typed ahead.
     this.queue.push(...keys);
+    if (this.running) this.interruptIfAsked();
     void this.pump();
+  }
+
+  /** Take a ^C out of the keys waiting and interrupt the running command with it. */
+  private interruptIfAsked(): void {
+    const at = this.queue.findIndex((k) => k.kind === 'ctrl' && k.letter === 'c');
+    if (at < 0 || !this.running) return;
+    this.queue.splice(at, 1);
+    this.print(['^C']);
+    this.running.abort();
+    this.running = null;
+    this.publish();
   }
 
   close(): void {
@@ -241,14 +257,21 @@ class Terminal {
     let res: ExecResult;
     try {
       // Lines a command prints while it runs (ping's replies) show at once, above the live area.
+      const running = new AbortController();
+      this.running = running;
+      // A ^C typed ahead with the line interrupts the command it follows.
+      this.interruptIfAsked();
       res = await this.interp.execute(line, {
         emit: (lines) => {
           this.print(lines);
           this.publish();
         },
+        signal: running.signal,
       });
     } catch (err) {
       res = { lines: [`error: internal failure: ${message(err)}`], error: true, noMore: false, endSession: false };
+    } finally {
+      this.running = null;
     }
     await this.present(res);
   }

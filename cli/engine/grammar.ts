@@ -51,6 +51,8 @@ export interface Invocation {
    * runs and when pipes must see the whole output: the command then returns every line.
    */
   readonly emit?: (lines: readonly string[]) => void;
+  /** Aborted when the user interrupts the command (^C at a terminal); absent in batch runs. */
+  readonly signal?: AbortSignal;
 }
 
 export type Action = (inv: Invocation) => CommandOutput | Promise<CommandOutput>;

@@ -29,6 +29,8 @@ export interface ExecResult {
 export interface ExecuteOptions {
   /** Where lines printed while a command runs go (Invocation.emit). */
   readonly emit?: (lines: readonly string[]) => void;
+  /** ^C at a terminal: commands that run until interrupted (ping) stop when it aborts. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CompletionResult {
@@ -137,7 +139,7 @@ export class Interpreter {
       return base;
     };
     const emit = stages.length === 0 ? options.emit : undefined;
-    const inv: Invocation = { session: this.session, args: walked.state.args, words: walked.state.words, rest: walked.state.rest, ...(emit ? { emit } : {}) };
+    const inv: Invocation = { session: this.session, args: walked.state.args, words: walked.state.words, rest: walked.state.rest, ...(emit ? { emit } : {}), ...(options.signal ? { signal: options.signal } : {}) };
     return run(() => action(inv));
   }
 

@@ -110,4 +110,26 @@ describe('ping in a real terminal prints each reply as it arrives', () => {
     const done = await ping.waitFor('the statistics', (t) => t.includes('3 packets received') && lastLine(t) === 'root@fw1>', 20_000);
     expect(done).toMatch(/icmp_seq=0[^]*icmp_seq=1[^]*icmp_seq=2[^]*--- 192\.0\.2\.2 ping statistics ---/);
   }, 40_000);
+
+  it('without count pings until ^C, then prints the statistics', async () => {
+    ping.type('ping 192.0.2.2');
+    ping.press('Enter');
+    // What this ping printed: '' until its command line has been submitted.
+    const thisRun = (t: string): string => {
+      const parts = t.split('root@fw1> ping 192.0.2.2\n');
+      return parts.length > 1 ? parts.pop()! : '';
+    };
+    await ping.waitFor('the second reply', (t) => thisRun(t).includes('icmp_seq=1 '));
+    ping.press('C-c');
+    const done = await ping.waitFor('the statistics after ^C', (t) => thisRun(t).includes('packets transmitted') && lastLine(t) === 'root@fw1>');
+    const run = thisRun(done);
+    expect(run).toMatch(/icmp_seq=1 [^]*\n\^C\n\n--- 192\.0\.2\.2 ping statistics ---\n(\d+) packets transmitted, \1 packets received, 0% packet loss/);
+  }, 40_000);
+
+  it('a ^C typed ahead with the line interrupts that ping (echoed where it was typed), not the next prompt', async () => {
+    ping.type('ping 192.0.2.3');
+    ping.press('Enter', 'C-c');
+    const done = await ping.waitFor('the statistics', (t) => t.includes('--- 192.0.2.3 ping statistics ---') && lastLine(t) === 'root@fw1>');
+    expect(done.split('root@fw1> ping 192.0.2.3\n').pop()).toMatch(/^\^C\nPING 192\.0\.2\.3 \(192\.0\.2\.3\): 56 data bytes\n\n--- 192\.0\.2\.3 ping statistics ---\n0 packets transmitted, 0 packets received, ?\nroot@fw1>\s*$/);
+  }, 40_000);
 });

@@ -3,6 +3,9 @@ import { failure, keyword, output, positional, uintValue, wordValue, type Comman
 import { pingHeader, pingReplyLine, pingSummary, renderPing } from '../render/ping.js';
 import type { CommandContext } from './context.js';
 
+/** ping's largest count (the `count` range's top): "until interrupted" in practice. */
+const UNTIL_INTERRUPTED = 2_000_000_000;
+
 export function pingCommand(ctx: CommandContext): CommandNode {
   return keyword('ping', 'Ping remote target', {
     // `inet` / `inet6` may come before the host (`ping inet6 2001:db8::2`) or among the
@@ -30,9 +33,9 @@ export function pingCommand(ctx: CommandContext): CommandNode {
 }
 
 /**
- * `ping [inet|inet6] HOST …`. Junos pings until interrupted when no count is given; here a ping
- * without `count` sends 5 requests, like `rapid`. An IPv6 destination (an address with ':', or
- * `inet6`) runs ping6 and prints as it does.
+ * `ping [inet|inet6] HOST …`. Without `count`, Junos pings until interrupted: so does a terminal
+ * here (^C); a batch run cannot be interrupted, so there it sends 5, as `rapid` does everywhere.
+ * An IPv6 destination (an address with ':', or `inet6`) runs ping6 and prints as it does.
  */
 async function ping(ctx: CommandContext, inv: Invocation): Promise<CommandOutput> {
   const stack = ctx.topology.stack(ctx.topology.current);
@@ -57,7 +60,8 @@ async function ping(ctx: CommandContext, inv: Invocation): Promise<CommandOutput
       : {}),
     host: inv.args.get('host') as string,
     ...(family !== undefined ? { family } : {}),
-    count: num('count') ?? 5,
+    count: num('count') ?? (inv.signal && !inv.words.has('rapid') ? UNTIL_INTERRUPTED : 5),
+    ...(inv.signal ? { signal: inv.signal } : {}),
     rapid: inv.words.has('rapid'),
     ...(inv.args.get('source') !== undefined ? { source: inv.args.get('source') as string } : {}),
     ...(num('size') !== undefined ? { size: num('size')! } : {}),

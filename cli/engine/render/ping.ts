@@ -83,8 +83,10 @@ export function renderPing(r: PingResult | Ping6Result): string[] {
 export function pingSummary(r: PingResult | Ping6Result): string[] {
   if (isPing6(r)) return ping6Summary(r);
   const received = r.replies.length;
-  const loss = r.sent === 0 ? 0 : Math.floor(((r.sent - received) * 100) / r.sent);
-  const lines = ['', `--- ${r.host} ping statistics ---`, `${r.sent} packets transmitted, ${received} packets received, ${loss}% packet loss`];
+  // ping.c prints the loss only when something was sent (a ^C before the first request).
+  let stats = `${r.sent} packets transmitted, ${received} packets received, `;
+  if (r.sent > 0) stats += `${Math.floor(((r.sent - received) * 100) / r.sent)}% packet loss`;
+  const lines = ['', `--- ${r.host} ping statistics ---`, stats];
   if (received > 0) {
     const t = r.replies.map((p) => p.rttMs);
     const min = Math.min(...t);

@@ -47,4 +47,26 @@ describe('ping at a terminal prints each line when ping would', () => {
     // The batch output has the same three timeouts.
     expect((await l.cli.execute('ping 192.0.2.99 count 4')).lines.filter((x) => x.startsWith('Request timeout'))).toHaveLength(3);
   });
+
+  it('without count: until interrupted at a terminal (^C aborts the signal), 5 requests in a batch run', async () => {
+    const l = lab('two-devices.yaml');
+    const stop = new AbortController();
+    const emitted: string[] = [];
+    const res = await l.cli.execute('ping 192.0.2.2', {
+      emit: (lines) => {
+        emitted.push(...lines);
+        if (emitted.filter((x) => x.includes('icmp_seq=')).length === 3) stop.abort();
+      },
+      signal: stop.signal,
+    });
+    expect(emitted.filter((x) => x.includes('icmp_seq='))).toHaveLength(3);
+    expect(res.lines.slice(0, 3)).toEqual(['', '--- 192.0.2.2 ping statistics ---', '3 packets transmitted, 3 packets received, 0% packet loss']);
+    expect((await l.cli.execute('ping 192.0.2.2')).lines).toContain('5 packets transmitted, 5 packets received, 0% packet loss');
+    // With a count, ^C still stops it early; rapid without count sends 5 even at a terminal.
+    const early = new AbortController();
+    const counted = await l.cli.execute('ping 192.0.2.2 count 100', { emit: (lines) => lines.some((x) => x.includes('icmp_seq=1 ')) && early.abort(), signal: early.signal });
+    expect(counted.lines).toContain('2 packets transmitted, 2 packets received, 0% packet loss');
+    expect((await l.cli.execute('ping 192.0.2.2 rapid', { signal: new AbortController().signal })).lines).toContain('5 packets transmitted, 5 packets received, 0% packet loss');
+  });
 });
+
