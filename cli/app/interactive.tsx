@@ -119,9 +119,9 @@ class Terminal {
 
   feed(keys: readonly ed.Keystroke[]): void {
     if (this.mode.kind === 'closed') return;
-    // ^C while a command runs interrupts it (ping stops and prints its statistics), as a tty
-    // does; it is not typed ahead.
     this.queue.push(...keys);
+    // ^C while a command runs interrupts it (ping stops and prints its statistics), as a tty
+    // does, instead of waiting its turn with the keys typed ahead.
     if (this.running) this.interruptIfAsked();
     void this.pump();
   }
@@ -256,12 +256,12 @@ class Terminal {
     this.publish();
     let res: ExecResult;
     try {
-      // Lines a command prints while it runs (ping's replies) show at once, above the live area.
       const running = new AbortController();
       this.running = running;
       // A ^C typed ahead with the line interrupts the command it follows.
       this.interruptIfAsked();
       res = await this.interp.execute(line, {
+        // Lines a command prints while it runs (ping's replies) show at once, above the live area.
         emit: (lines) => {
           this.print(lines);
           this.publish();
