@@ -235,8 +235,8 @@ export class NodeStack implements PortOwner, PacketPath {
       return;
     }
     if (p.protocol === IpProtocol.AH) {
-      // The AH codec checks the outer IPv4 header it covers; AH in IPv6 is not emulated.
-      if (this.tunnels && p.version === 4) this.tunnels.receive('ah', raw);
+      // The AH codec checks the outer header it covers, so it gets the whole packet.
+      if (this.tunnels) this.tunnels.receive('ah', raw);
       else this.counters.droppedHostInbound++;
       return;
     }

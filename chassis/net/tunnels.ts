@@ -11,15 +11,17 @@
  *
  * Both families, inside and outside: the inner packet may be IPv4 (ESP next header 4) or IPv6
  * (next header 41), and the outer header is IPv6 (next header 50) when the VPN's `gateway` is
- * an IPv6 address, sent from the external interface's first IPv6 address. Over a port attached
- * to the host network ESP travels in UDP 4500 (RFC 3948), over IPv4 or IPv6. AH needs an IPv4
- * outer header (its codec covers it): whether an SA installs is the SA layer's decision
- * (dataplane/esp/sa.ts); when it refuses, the VPN stays down and `refusals()` says why.
+ * an IPv6 address, sent from the external interface's first IPv6 address; the same holds for AH
+ * (next header 51). Over a port attached to the host network ESP travels in UDP 4500 (RFC 3948),
+ * over IPv4 or IPv6. Whether an SA installs is the SA layer's decision (dataplane/esp/sa.ts);
+ * when it refuses, the VPN stays down and `refusals()` says why.
  */
 import type { Spu } from '../../cards/card.js';
 import { AUTHENTICATION_SUITES, ENCRYPTION_SUITES, isAuthenticationAlgorithm, isEncryptionAlgorithm, type EncryptionAlgorithm } from '../../crypto/suites.js';
 import type { EngineName } from '../../crypto/engine.js';
 import type { SaRecord } from '../../dataplane/esp/sa.js';
+import { peekAhSpi } from '../../dataplane/esp/ah.js';
+import { peekSpi } from '../../dataplane/esp/esp.js';
 import { addressFromText } from '../../dataplane/packet/address.js';
 import { buildEspInUdpIpv4Packet, buildEspInUdpIpv6Packet } from '../../dataplane/packet/esp-in-udp.js';
 import { buildIpv4Packet, IpProtocol } from '../../dataplane/packet/ipv4.js';
@@ -142,7 +144,6 @@ export class Tunnels {
     const outer = gateway.value.length === 16 ? 6 : 4;
     const local = this.packets.addressOf(vpn.externalInterface, outer);
     if (!local) return this.refuse(vpn, `${vpn.externalInterface} has no ${outer === 6 ? 'inet6' : 'inet'} address`);
-    if (outer === 6 && vpn.protocol === 'ah') return this.refuse(vpn, 'AH with an IPv6 outer header is not emulated');
     const spu = this.anchorFor();
     const path = spu ? this.pathFor(spu) : undefined;
     if (!spu || !path) return this.refuse(vpn, 'no SPU online');
@@ -220,21 +221,13 @@ export class Tunnels {
     void this.network.track(
       t.path.protect(t.outbound, packet, nextHeader).then((o) => {
         if (!o.ok) return;
+        const ends = { source: address(t.local), destination: address(t.vpn.gateway) };
+        // AH's output is already the whole outer packet (its ICV covers the outer header). Over
+        // the host network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.
         let outer: Uint8Array;
-        if (t.outer === 6) {
-          const ends = { source: address(t.local), destination: address(t.vpn.gateway) };
-          // Over the host network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.
-          outer = onHost ? buildEspInUdpIpv6Packet({ ...ends, esp: o.bytes }) : buildIpv6Packet({ ...ends, nextHeader: IpProtocol.ESP, payload: o.bytes });
-        } else {
-          const ends = { source: address(t.local), destination: address(t.vpn.gateway) };
-          // Over the host network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.
-          outer =
-            t.vpn.protocol === 'ah'
-              ? o.bytes
-              : onHost
-                ? buildEspInUdpIpv4Packet({ ...ends, esp: o.bytes })
-                : buildIpv4Packet({ ...ends, protocol: IpProtocol.ESP, payload: o.bytes });
-        }
+        if (t.vpn.protocol === 'ah') outer = o.bytes;
+        else if (t.outer === 6) outer = onHost ? buildEspInUdpIpv6Packet({ ...ends, esp: o.bytes }) : buildIpv6Packet({ ...ends, nextHeader: IpProtocol.ESP, payload: o.bytes });
+        else outer = onHost ? buildEspInUdpIpv4Packet({ ...ends, esp: o.bytes }) : buildIpv4Packet({ ...ends, protocol: IpProtocol.ESP, payload: o.bytes });
         this.packets.originate(outer);
       }),
     );
@@ -248,13 +241,12 @@ export class Tunnels {
    */
   receive(kind: 'esp' | 'ah', body: Uint8Array): void {
     const esp = kind === 'esp';
-    const spiAt = esp ? 0 : (body[0]! & 0x0f) * 4 + 4;
-    if (body.length < spiAt + 4) {
+    const spi = esp ? peekSpi(body) : peekAhSpi(body);
+    if (spi < 0) {
       this.orphan.badHeaders++;
       this.orphan.discarded++;
       return;
     }
-    const spi = ((body[spiAt]! << 24) | (body[spiAt + 1]! << 16) | (body[spiAt + 2]! << 8) | body[spiAt + 3]!) >>> 0;
     const t = this.bySpi.get(`${esp ? 'esp' : 'ah'}:${spi}`);
     if (!t) {
       this.orphan.invalidSpi++;

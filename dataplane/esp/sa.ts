@@ -77,9 +77,10 @@ export function checkSaRecord(sa: SaRecord): void {
   if (typeof sa.tunnel !== 'object' || sa.tunnel === null) throw new TypeError('tunnel: expected { local, remote }');
   for (const end of ['local', 'remote'] as const) {
     const text = sa.tunnel[end];
-    const ok = typeof text === 'string' && (IPV4.test(text) || (sa.protocol === 'esp' && addressFromText(text).ok && text.includes(':')));
-    if (!ok) throw new RangeError(`tunnel.${end}: expected an ${sa.protocol === 'ah' ? 'IPv4' : 'IPv4 or IPv6'} address, got ${String(text)}`);
+    const ok = typeof text === 'string' && (IPV4.test(text) || (addressFromText(text).ok && text.includes(':')));
+    if (!ok) throw new RangeError(`tunnel.${end}: expected an IPv4 or IPv6 address, got ${String(text)}`);
   }
+  if (sa.tunnel.local.includes(':') !== sa.tunnel.remote.includes(':')) throw new RangeError('tunnel: local and remote must be of one family (both IPv4 or both IPv6)');
   if (sa.udpEncapsulation !== undefined) {
     for (const p of ['sourcePort', 'destinationPort'] as const) {
       const v = sa.udpEncapsulation[p];
@@ -98,9 +99,11 @@ export function replayWindowSizeOf(sa: SaRecord): number {
   return sa.replayWindowSize ?? DEFAULT_REPLAY_WINDOW;
 }
 
-/** The four bytes of a dotted-quad IPv4 address (the record was checked). */
-export function ipv4Bytes(address: string): Uint8Array {
-  return Uint8Array.from(address.split('.').map(Number));
+/** The bytes of a tunnel end (4 for IPv4, 16 for IPv6; the record was checked). */
+export function tunnelAddressBytes(address: string): Uint8Array {
+  const a = addressFromText(address);
+  if (!a.ok) throw new RangeError(`not an address: ${address}`);
+  return a.value;
 }
 
 /** SPI as Junos prints it: 8 lowercase hex digits. */

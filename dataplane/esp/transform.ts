@@ -27,8 +27,8 @@ export interface SaTransform {
 }
 
 /** Bytes of the protected packet for this SA (engine-free: the main thread sizes batches with it). */
-export function protectedLength(sa: Pick<SaRecord, 'protocol' | 'encryption' | 'authentication'>, innerLength: number): number {
-  if (sa.protocol === 'ah') return ahPacketLength(authenticationSuite(sa.authentication ?? '').icvLength, innerLength);
+export function protectedLength(sa: Pick<SaRecord, 'protocol' | 'encryption' | 'authentication' | 'tunnel'>, innerLength: number): number {
+  if (sa.protocol === 'ah') return ahPacketLength(authenticationSuite(sa.authentication ?? '').icvLength, innerLength, sa.tunnel.local.includes(':') ? 6 : 4);
   return espLength(espShape(sa), innerLength);
 }
 
@@ -38,7 +38,7 @@ export function createTransform(sa: SaRecord, engine: CryptoEngine): SaTransform
     return {
       protocol: 'ah',
       engine: engine.name,
-      protectedLength: (n) => ahPacketLength(ctx.icvLength, n),
+      protectedLength: (n) => ahPacketLength(ctx.icvLength, n, ctx.family),
       protectInto: (seq, inner, nh, out, offset) => ahProtectInto(ctx, seq, inner, nh, out, offset),
       unprotect: (packet, seqHigh) => ahVerify(ctx, packet, { seqHigh }),
     };

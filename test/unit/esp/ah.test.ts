@@ -102,6 +102,54 @@ describe.each(ENGINES)('%s engine: AH protect / verify', (name) => {
     }
   });
 
+  /** RFC 4302 Appendix A.2 written out independently for IPv6: class, flow label, hop limit and the ICV field (padding too) zeroed. */
+  function referenceIcv6(p: Uint8Array, alg: AuthenticationAlgorithm, key: Uint8Array, ahLength: number, seqHigh?: number): string {
+    const suite = AUTHENTICATION_SUITES[alg];
+    const q = Buffer.from(p);
+    q[0] = 0x60;
+    q.fill(0, 1, 4);
+    q[7] = 0;
+    q.fill(0, 40 + 12, 40 + ahLength);
+    const h = createHmac(suite.hash, key).update(q);
+    if (seqHigh !== undefined) h.update(Buffer.from([seqHigh >>> 24, (seqHigh >>> 16) & 255, (seqHigh >>> 8) & 255, seqHigh & 255]));
+    return h.digest().subarray(0, suite.icvLength).toString('hex');
+  }
+
+  it.each(ALGS)('%s over IPv6: AH padded to a multiple of 8, mutable fields outside the ICV, verifies; an IPv4 SA refuses it', (alg) => {
+    for (const esn of [false, true]) {
+      const sa = ahSa(alg, { esn, tunnel: { local: '2001:db8::1', remote: '2001:db8::2' } });
+      const out = new AhContext(sa, engine);
+      const inb = new AhContext({ ...sa, direction: 'inbound' }, engine);
+      const icv = AUTHENTICATION_SUITES[alg].icvLength;
+      const ahLength = Math.ceil((12 + icv) / 8) * 8;
+      expect([out.family, out.ahLength]).toEqual([6, ahLength]);
+      const seq = esn ? 3 * TWO32 + 9 : 9;
+      const inner = innerPacket(60, 2);
+      const p = ahProtect(out, seq, inner, 4, { ttl: 33, tos: 0xb8 });
+      expect(p.length).toBe(ahPacketLength(icv, 60, 6));
+      expect(p.length).toBe(40 + ahLength + 60);
+      // IPv6: version 6, traffic class 0xb8, payload length, next header 51, hop limit 33.
+      expect([p[0], p[1], (p[4]! << 8) | p[5]!, p[6], p[7]]).toEqual([0x6b, 0x80, ahLength + 60, IPPROTO_AH, 33]);
+      expect([p[40], p[41], peekAhSpi(p), peekAhSeqLow(p)]).toEqual([4, ahLength / 4 - 2, 0xa0a0, 9]);
+      expect(toHex(p.subarray(52 + icv, 40 + ahLength))).toBe('00'.repeat(ahLength - 12 - icv));
+      expect(toHex(p.subarray(52, 52 + icv))).toBe(referenceIcv6(p, alg, sa.authenticationKey, ahLength, esn ? 3 : undefined));
+      const v = ok(ahVerify(inb, p, { seqHigh: esn ? 3 : 0 }));
+      expect([v.seq, v.nextHeader, toHex(v.inner)]).toEqual([seq, 4, toHex(inner)]);
+      // In transit: hop limit, class and flow label may change; the addresses may not.
+      const moved = p.slice();
+      moved[7] = 1;
+      moved[1] = 0x0f;
+      moved[3] = 0x42;
+      expect(ahVerify(inb, moved, { seqHigh: esn ? 3 : 0 }).ok).toBe(true);
+      const spoofed = p.slice();
+      spoofed[39] ^= 1;
+      expect(ahVerify(inb, spoofed, { seqHigh: esn ? 3 : 0 })).toEqual({ ok: false, reason: 'auth' });
+      const v4 = new AhContext({ ...ahSa(alg, { esn }), direction: 'inbound' }, engine);
+      expect(ahVerify(v4, p)).toEqual({ ok: false, reason: 'bad-header' });
+      for (let n = 0; n < 40 + ahLength; n++) expect(ahVerify(inb, p.subarray(0, n)).ok).toBe(false);
+    }
+  });
+
   it('routers may change TOS, TTL, DF and the checksum in transit; nothing else', () => {
     const sa = ahSa('hmac-sha-256-128');
     const inb = new AhContext({ ...sa, direction: 'inbound' }, engine);

@@ -191,10 +191,12 @@ describe('SA records are checked once, naming the field', () => {
     expect(() => checkSaRecord({ ...espSa('aes-128-gcm', null), ...patch })).toThrow(error);
   });
 
-  it('ESP accepts IPv6 tunnel endpoints (its bytes do not depend on the outer header); AH, which covers an IPv4 outer header, does not', () => {
+  it('ESP and AH accept IPv6 tunnel endpoints; both ends must be of one family', () => {
     expect(() => checkSaRecord({ ...espSa('aes-128-gcm', null), tunnel: { local: '2001:db8::1', remote: '2001:db8::2' } })).not.toThrow();
     const ah: SaRecord = { ...espSa('aes-128-gcm', null), protocol: 'ah', encryption: null, encryptionKey: new Uint8Array(0), authentication: 'hmac-sha-256-128', authenticationKey: new Uint8Array(32), tunnel: { local: '2001:db8::1', remote: '2001:db8::2' } };
-    expect(() => checkSaRecord(ah)).toThrow(/tunnel.local: expected an IPv4 address, got 2001:db8::1/);
+    expect(() => checkSaRecord(ah)).not.toThrow();
+    expect(() => checkSaRecord({ ...ah, tunnel: { local: '192.0.2.1', remote: '2001:db8::2' } })).toThrow(/tunnel: local and remote must be of one family/);
+    expect(() => checkSaRecord({ ...ah, tunnel: { local: '2001:db8::1', remote: 'host' } })).toThrow(/tunnel.remote: expected an IPv4 or IPv6 address, got host/);
   });
 
   it('CBC needs an authentication key of the right length; structured clone keeps the record intact', () => {

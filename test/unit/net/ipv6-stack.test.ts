@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 /**
  * The IPv6 packet path inside one process, where the stacks' and tunnels' own counters can be
  * read: transit forwarding with hop-limit decrement, zone policies and sessions; hop limit
@@ -78,20 +79,51 @@ describe('IPv6 outer header (manual VPN with an IPv6 gateway)', () => {
     }
   });
 
-  it('AH with an IPv6 gateway is refused with its reason; an external interface without an IPv6 address too', async () => {
+  it('AH with an IPv6 gateway carries a ping (IPv6 next header 51, AH padded to 8 bytes, ICV as RFC 4302 computes it); an external interface without an IPv6 address is refused', async () => {
     const l = lab('v6-vpn.yaml');
     const site1 = l.dev('v6-site1');
     const tunnels = l.topology.tunnels(site1);
+    const key = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+    const ahLines = (n: 1 | 2): string[] => [
+      'configure',
+      `set interfaces st0 unit 3 family inet address 10.255.3.${n}/30`,
+      'set security zones security-zone vpn interfaces st0.3',
+      'set security ipsec vpn V6AH bind-interface st0.3',
+      `set security ipsec vpn V6AH manual gateway 2001:db8::${3 - n} external-interface xe-0/0/0.0 protocol ah spi 3000`,
+      `set security ipsec vpn V6AH manual authentication algorithm hmac-sha-256-128 key hexadecimal ${key}`,
+      'commit and-quit',
+    ];
+    const configure = async (lines: string[]): Promise<void> => {
+      for (const line of lines) expect((await l.cli.execute(line)).lines.filter((x) => x.startsWith('error'))).toEqual([]);
+    };
+    await configure(['lab console v6-site2', ...ahLines(2), 'lab console v6-site1', ...ahLines(1)]);
+    await tunnels.reconcile();
+    expect(tunnels.refusals().get('V6AH')).toBeUndefined();
+
+    const sent: Uint8Array[] = [];
+    const untap = l.topology.network.addTap((at, dir, p) => {
+      if (at.device === 'v6-site1' && dir === 'out' && p[0]! >> 4 === 6 && p[6] === 51) sent.push(p.slice());
+    });
+    expect(await l.run('ping 10.255.3.2 count 3')).toContain('3 packets transmitted, 3 packets received, 0% packet loss');
+    untap();
+    expect(sent).toHaveLength(3);
+    for (const p of sent) {
+      // AH: next header 4 (IPv4 inside), length (12 + 16-byte ICV + 4 padding) / 4 - 2 = 6, SPI 3000.
+      expect([p[40], p[41], ...p.subarray(44, 48)]).toEqual([4, 6, 0, 0, 0x0b, 0xb8]);
+      expect([...p.subarray(68, 72)]).toEqual([0, 0, 0, 0]);
+      expect(p[7]).toBe(64);
+      // The ICV, computed here from the RFC: hop limit, traffic class and flow label zeroed, ICV field zeroed.
+      const m = p.slice();
+      m[0] = 0x60;
+      m.fill(0, 1, 4);
+      m[7] = 0;
+      m.fill(0, 52, 72);
+      const icv = createHmac('sha256', Buffer.from(key, 'hex')).update(m).digest().subarray(0, 16);
+      expect(Buffer.from(p.subarray(52, 68)).equals(icv)).toBe(true);
+    }
+
     for (const line of [
       'configure',
-      'set security ipsec vpn V6AH bind-interface st0.3',
-      'set interfaces st0 unit 3 family inet address 10.255.3.1/30',
-      'set security ipsec vpn V6AH manual gateway 2001:db8::2',
-      'set security ipsec vpn V6AH manual external-interface xe-0/0/0.0',
-      'set security ipsec vpn V6AH manual protocol ah',
-      'set security ipsec vpn V6AH manual spi 3000',
-      'set security ipsec vpn V6AH manual authentication algorithm hmac-sha-256-128',
-      'set security ipsec vpn V6AH manual authentication key hexadecimal 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
       'set security ipsec vpn V6NOADDR bind-interface st0.4',
       'set interfaces st0 unit 4 family inet address 10.255.4.1/30',
       'set interfaces lo0 unit 1 family inet address 10.9.9.9/32',
@@ -107,7 +139,7 @@ describe('IPv6 outer header (manual VPN with an IPv6 gateway)', () => {
       expect(res.lines.filter((x) => x.startsWith('error'))).toEqual([]);
     }
     await tunnels.reconcile();
-    expect(tunnels.refusals().get('V6AH')).toBe('AH with an IPv6 outer header is not emulated');
+    expect(tunnels.refusals().get('V6AH')).toBeUndefined();
     expect(tunnels.refusals().get('V6NOADDR')).toBe('lo0.1 has no inet6 address');
     expect(tunnels.list().map((t) => t.vpn.name)).toContain('V4OUT');
   });
