@@ -182,3 +182,21 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array, length = a.lengt
   for (let i = 0; i < length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
+
+/**
+ * What both engines' HMAC contexts share: the tag check (constant time, over the tag's own
+ * length) on top of each engine's `mac`.
+ */
+export abstract class _HmacBase implements HmacContext {
+  constructor(
+    readonly hash: HashName,
+    readonly macLength: number,
+  ) {}
+
+  abstract mac(data: Uint8Array, suffix?: Uint8Array): Uint8Array;
+
+  verify(tag: Uint8Array, data: Uint8Array, suffix?: Uint8Array): boolean {
+    _checkTag(tag, this.macLength);
+    return constantTimeEqual(tag, this.mac(data, suffix), tag.length);
+  }
+}

@@ -17,9 +17,8 @@ import {
   _checkNonce,
   _checkOut,
   _checkSealed,
-  _checkTag,
+  _HmacBase,
   _macLength,
-  constantTimeEqual,
   type AeadContext,
   type CbcContext,
   type CryptoEngine,
@@ -117,14 +116,11 @@ class NativeCbc implements CbcContext {
   }
 }
 
-class NativeHmac implements HmacContext {
+class NativeHmac extends _HmacBase {
   private readonly key: KeyObject | Uint8Array;
 
-  constructor(
-    readonly hash: HashName,
-    readonly macLength: number,
-    key: Uint8Array,
-  ) {
+  constructor(hash: HashName, macLength: number, key: Uint8Array) {
+    super(hash, macLength);
     // A KeyObject cannot be empty; HMAC with an empty key is legal (RFC 2104), so keep bytes then.
     this.key = key.length > 0 ? createSecretKey(key) : new Uint8Array(0);
   }
@@ -134,11 +130,6 @@ class NativeHmac implements HmacContext {
     const h = createHmac(this.hash, this.key).update(data);
     if (suffix !== undefined) h.update(_bytes(suffix, 'suffix'));
     return h.digest();
-  }
-
-  verify(tag: Uint8Array, data: Uint8Array, suffix?: Uint8Array): boolean {
-    _checkTag(tag, this.macLength);
-    return constantTimeEqual(tag, this.mac(data, suffix), tag.length);
   }
 }
 

@@ -22,9 +22,8 @@ import {
   _checkNonce,
   _checkOut,
   _checkSealed,
-  _checkTag,
+  _HmacBase,
   _macLength,
-  constantTimeEqual,
   type AeadContext,
   type CbcContext,
   type CryptoEngine,
@@ -101,14 +100,11 @@ class SoftwareCbc implements CbcContext {
   }
 }
 
-class SoftwareHmac implements HmacContext {
+class SoftwareHmac extends _HmacBase {
   private readonly keyed: ReturnType<typeof hmac.create>;
 
-  constructor(
-    readonly hash: HashName,
-    readonly macLength: number,
-    key: Uint8Array,
-  ) {
+  constructor(hash: HashName, macLength: number, key: Uint8Array) {
+    super(hash, macLength);
     this.keyed = hmac.create(HASHES[hash], key);
   }
 
@@ -117,11 +113,6 @@ class SoftwareHmac implements HmacContext {
     const h = this.keyed.clone().update(data);
     if (suffix !== undefined) h.update(_bytes(suffix, 'suffix'));
     return h.digest();
-  }
-
-  verify(tag: Uint8Array, data: Uint8Array, suffix?: Uint8Array): boolean {
-    _checkTag(tag, this.macLength);
-    return constantTimeEqual(tag, this.mac(data, suffix), tag.length);
   }
 }
 
