@@ -22,7 +22,7 @@
 import { constantTimeEqual, type CryptoEngine, type EngineName, type HmacContext } from '../../crypto/engine.js';
 import { authenticationSuite, type AuthenticationSuite } from '../../crypto/suites.js';
 import { REPLAY, type ReplayWindow } from './replay-window.js';
-import { checkSaRecord, tunnelAddressBytes, type SaRecord } from './sa.js';
+import { checkSaRecord, checkSeq, tunnelAddressBytes, type SaRecord } from './sa.js';
 import { readU32, writeU32 } from '../packet/bytes.js';
 import { scratchOf } from './scratch.js';
 
@@ -127,8 +127,7 @@ export function ahProtectInto(
   outer: OuterIpv4 = {},
 ): number {
   if (!(ctx instanceof AhContext)) throw new TypeError('ctx: expected an AhContext');
-  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) throw new RangeError('seq: expected a non-negative integer');
-  if (ctx.esn ? !Number.isSafeInteger(seq) : seq >= TWO32) throw new RangeError(`seq: ${seq} exceeds the sequence space`);
+  checkSeq(ctx, seq);
   if (!(inner instanceof Uint8Array)) throw new TypeError('innerPacket: expected a Uint8Array');
   if (!Number.isInteger(nextHeader) || nextHeader < 0 || nextHeader > 255) throw new RangeError('nextHeader: expected 0..255');
   const v6 = ctx.family === 6;
@@ -156,39 +155,38 @@ export function ahProtectInto(
   writeU32(s, ipHeader + 4, ctx.spi);
   writeU32(s, ipHeader + 8, low);
   if (v6) {
-    const payloadLength = total - IPV6_HEADER;
     s[0] = 0x60;
-    s[4] = payloadLength >>> 8;
-    s[5] = payloadLength & 0xff;
+    s[4] = (total - IPV6_HEADER) >>> 8; // payload length
+    s[5] = (total - IPV6_HEADER) & 0xff;
     s[6] = IPPROTO_AH;
     s.set(ctx._src, 8);
     s.set(ctx._dst, 24);
-    const mac = ctx._hmac.mac(macInput(ctx, s, total, high));
-    s.set(mac.subarray(0, ctx.icvLength), IPV6_HEADER + AH_FIXED);
-    // Then the real traffic class and hop limit (the flow label stays 0).
+  } else {
+    s[0] = 0x45;
+    s[2] = total >>> 8;
+    s[3] = total & 0xff;
+    s[4] = id >>> 8;
+    s[5] = id & 0xff;
+    s[9] = IPPROTO_AH;
+    s.set(ctx._src, 12);
+    s.set(ctx._dst, 16);
+  }
+  const mac = ctx._hmac.mac(macInput(ctx, s, total, high));
+  s.set(mac.subarray(0, ctx.icvLength), ipHeader + AH_FIXED);
+  // Then the real mutable fields (IPv6: traffic class and hop limit, the flow label stays 0;
+  // IPv4: TOS, DF, TTL and the checksum).
+  if (v6) {
     s[0] = 0x60 | (tos >>> 4);
     s[1] = (tos & 0x0f) << 4;
     s[7] = ttl;
-    out.set(s.subarray(0, total), offset);
-    return total;
+  } else {
+    s[1] = tos;
+    s[6] = outer.dontFragment ? 0x40 : 0;
+    s[8] = ttl;
+    const sum = ipv4Checksum(s, 0, IPV4_HEADER);
+    s[10] = sum >>> 8;
+    s[11] = sum & 0xff;
   }
-  s[0] = 0x45;
-  s[2] = total >>> 8;
-  s[3] = total & 0xff;
-  s[4] = id >>> 8;
-  s[5] = id & 0xff;
-  s[9] = IPPROTO_AH;
-  s.set(ctx._src, 12);
-  s.set(ctx._dst, 16);
-  const mac = ctx._hmac.mac(macInput(ctx, s, total, high));
-  s.set(mac.subarray(0, ctx.icvLength), IPV4_HEADER + AH_FIXED);
-  // Then the real mutable fields and the checksum.
-  s[1] = tos;
-  s[6] = outer.dontFragment ? 0x40 : 0;
-  s[8] = ttl;
-  const sum = ipv4Checksum(s, 0, IPV4_HEADER);
-  s[10] = sum >>> 8;
-  s[11] = sum & 0xff;
   out.set(s.subarray(0, total), offset);
   return total;
 }

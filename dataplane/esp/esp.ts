@@ -27,7 +27,7 @@
 import { constantTimeEqual, type AeadContext, type CbcContext, type CryptoEngine, type EngineName, type HmacContext } from '../../crypto/engine.js';
 import { authenticationSuite, encryptionSuite, type AuthenticationSuite, type EncryptionSuite } from '../../crypto/suites.js';
 import { REPLAY, type ReplayWindow } from './replay-window.js';
-import { checkSaRecord, type SaRecord } from './sa.js';
+import { checkSaRecord, checkSeq, type SaRecord } from './sa.js';
 import { readU32, writeU32 } from '../packet/bytes.js';
 import { scratchOf } from './scratch.js';
 
@@ -140,11 +140,6 @@ function aadOf(ctx: EspContext, high: number, low: number): Uint8Array {
   }
   writeU32(ctx._aad8, 4, low);
   return ctx._aad8;
-}
-
-function checkSeq(ctx: EspContext | { esn: boolean }, seq: number): void {
-  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) throw new RangeError('seq: expected a non-negative integer');
-  if (ctx.esn ? !Number.isSafeInteger(seq) : seq >= TWO32) throw new RangeError(`seq: ${seq} exceeds the ${ctx.esn ? '64-bit (ESN)' : '32-bit'} sequence space`);
 }
 
 // ---- outbound -------------------------------------------------------------------------------

@@ -99,6 +99,12 @@ export function replayWindowSizeOf(sa: SaRecord): number {
   return sa.replayWindowSize ?? DEFAULT_REPLAY_WINDOW;
 }
 
+/** Throws unless `seq` fits the SA's sequence space: 32 bits, or 64 with ESN (RFC 4303 §2.2). */
+export function checkSeq(sa: { readonly esn: boolean }, seq: number): void {
+  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) throw new RangeError('seq: expected a non-negative integer');
+  if (sa.esn ? !Number.isSafeInteger(seq) : seq >= 0x1_0000_0000) throw new RangeError(`seq: ${seq} exceeds the ${sa.esn ? '64-bit (ESN)' : '32-bit'} sequence space`);
+}
+
 /** The bytes of a tunnel end (4 for IPv4, 16 for IPv6; the record was checked). */
 export function tunnelAddressBytes(address: string): Uint8Array {
   const a = addressFromText(address);
