@@ -66,7 +66,9 @@ const FIRST_ID = { kmd: 131073, iked: 500001 } as const;
 export class Tunnels {
   private readonly paths = new Map<SpuHandle, EspPath>();
   private readonly tunnels = new Map<string, Tunnel>();
-  private readonly bySpi = new Map<string, Tunnel>();
+  /** Per-packet lookups, kept as tunnels come and go: inbound by protocol and SPI, outbound by st0 unit. */
+  private readonly bySpi: Record<'esp' | 'ah', Map<number, Tunnel>> = { esp: new Map(), ah: new Map() };
+  private readonly byInterface = new Map<string, Tunnel>();
   private readonly ids = new Map<string, number>();
   private nextId: number;
   /** Packets for an SPI no tunnel owns, and removed tunnels' counters, for the totals. */
@@ -184,7 +186,8 @@ export class Tunnels {
     }
     const t: Tunnel = { id, vpn, local, outer, spu, engine: path.engine, path, inbound, outbound, installedAt: this.device.now() };
     this.tunnels.set(vpn.name, t);
-    this.bySpi.set(`${vpn.protocol}:${vpn.spi}`, t);
+    this.bySpi[vpn.protocol].set(vpn.spi, t);
+    if (vpn.bindInterface !== undefined && !this.byInterface.has(vpn.bindInterface)) this.byInterface.set(vpn.bindInterface, t);
   }
 
   private refuse(vpn: ManualVpn, why: string): void {
@@ -198,7 +201,14 @@ export class Tunnels {
 
   private async remove(t: Tunnel): Promise<void> {
     this.tunnels.delete(t.vpn.name);
-    this.bySpi.delete(`${t.vpn.protocol}:${t.vpn.spi}`);
+    this.bySpi[t.vpn.protocol].delete(t.vpn.spi);
+    const bind = t.vpn.bindInterface;
+    if (bind !== undefined && this.byInterface.get(bind) === t) {
+      this.byInterface.delete(bind);
+      // Another tunnel bound to the same unit (multipoint) takes over.
+      const next = [...this.tunnels.values()].find((x) => x.vpn.bindInterface === bind);
+      if (next) this.byInterface.set(bind, next);
+    }
     addInto(this.orphan, this.countersOf(t));
     this.baseline.delete(t);
     await Promise.allSettled([t.path.removeSa(t.inbound), t.path.removeSa(t.outbound)]);
@@ -208,7 +218,7 @@ export class Tunnels {
 
   /** A packet (IPv4 or IPv6) routed into an st0 unit. */
   send(ifl: string, packet: Uint8Array): boolean {
-    const t = [...this.tunnels.values()].find((x) => x.vpn.bindInterface === ifl);
+    const t = this.byInterface.get(ifl);
     if (!t) return false;
     const version = packet.length > 0 ? packet[0]! >> 4 : 0;
     if (version !== 4 && version !== 6) {
@@ -247,7 +257,7 @@ export class Tunnels {
       this.orphan.discarded++;
       return;
     }
-    const t = this.bySpi.get(`${esp ? 'esp' : 'ah'}:${spi}`);
+    const t = this.bySpi[kind].get(spi);
     if (!t) {
       this.orphan.invalidSpi++;
       this.orphan.discarded++;
@@ -268,7 +278,7 @@ export class Tunnels {
 
   /** The st0 unit has a tunnel up behind it. */
   up(ifl: string): boolean {
-    return [...this.tunnels.values()].some((t) => t.vpn.bindInterface === ifl);
+    return this.byInterface.has(ifl);
   }
 
   status(t: Tunnel): { inbound: SaStatus | undefined; outbound: SaStatus | undefined } {
