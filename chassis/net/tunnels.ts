@@ -229,13 +229,14 @@ export class Tunnels {
     // Tunnel mode: the ESP trailer's next header names the inner packet (RFC 4303 §2.6).
     const nextHeader = version === 6 ? IpProtocol.IPV6 : IpProtocol.IPIP;
     void this.network.track(
-      t.path.protect(t.outbound, packet, nextHeader).then((o) => {
+      t.path.protectEach(t.outbound, [packet], nextHeader, (_, o) => {
         if (!o.ok) return;
         const ends = { source: address(t.local), destination: address(t.vpn.gateway) };
-        // AH's output is already the whole outer packet (its ICV covers the outer header). Over
-        // the host network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.
+        // AH's output is already the whole outer packet (its ICV covers the outer header); it is
+        // in the SPU's batch buffer only during this call, so it is copied. Over the host
+        // network only UDP crosses: ESP goes inside UDP 4500 (RFC 3948) there.
         let outer: Uint8Array;
-        if (t.vpn.protocol === 'ah') outer = o.bytes;
+        if (t.vpn.protocol === 'ah') outer = o.bytes.slice();
         else if (t.outer === 6) outer = onHost ? buildEspInUdpIpv6Packet({ ...ends, esp: o.bytes }) : buildIpv6Packet({ ...ends, nextHeader: IpProtocol.ESP, payload: o.bytes });
         else outer = onHost ? buildEspInUdpIpv4Packet({ ...ends, esp: o.bytes }) : buildIpv4Packet({ ...ends, protocol: IpProtocol.ESP, payload: o.bytes });
         this.packets.originate(outer);
@@ -264,8 +265,9 @@ export class Tunnels {
       return;
     }
     void this.network.track(
-      t.path.unprotect(body, esp ? 'esp' : 'ah').then((o) => {
-        if (o.ok && t.vpn.bindInterface) this.packets.inputOn(t.vpn.bindInterface, o.bytes);
+      t.path.unprotectEach([body], esp ? 'esp' : 'ah', (_, o) => {
+        // The inner packet lives in the SPU's batch buffer only during this call: keep a copy.
+        if (o.ok && t.vpn.bindInterface) this.packets.inputOn(t.vpn.bindInterface, o.bytes.slice());
       }),
     );
   }

@@ -10,17 +10,25 @@
  *   committed here only for packets whose ICV verified. A duplicate that raced its original
  *   through one batch fails the commit and is counted as a replay.
  * - Batching (reference/performance.md §3: one task per packet runs at 0.07–0.18× a plain loop,
- *   64–256 packets per task at 0.8–2×): packets queue per direction and leave as ONE
- *   transferred ArrayBuffer (dataplane/spu/batch.ts) when `maxBatch` are queued or at the end of
- *   the current tick (a microtask), whichever comes first.
+ *   64–256 packets per task at 0.8–2×): each packet is written into the open batch of its
+ *   direction the moment it is admitted (dataplane/spu/batch.ts), and the batch leaves as ONE
+ *   transferred ArrayBuffer when `maxBatch` records are in it, when the next record would not
+ *   fit, or at the end of the current tick (a microtask), whichever comes first.
+ * - Buffers are reused: a batch buffer comes back from the thread (transfers move, never copy)
+ *   and returns to this path's small pool once its results are delivered. A fresh 0.4 MB
+ *   buffer per batch cost an mmap, ~90 page faults and an munmap each time, and enough external
+ *   memory churn to keep the main isolate's GC busy (measured: ~15% of all CPU at 12 SPUs).
  * - Failures are verdicts, never exceptions: a malformed packet is counted (the counters of
  *   `show security ipsec statistics`) and dropped. A thread that dies fails the SPU through
  *   SpuThread's onDeath; packets in flight on it come back as 'spu-failed'.
  * - A parked thread (SpuThread parks idle threads) comes back without SA contexts: its records
  *   return UnknownSa, and the SAs they name are reinstalled and the records sent once more.
  *
- * Packet bytes are copied into the batch when it is dispatched (at the latest at the end of the
- * tick); results are views into the returned batch buffer, which nothing reuses.
+ * Delivery: `protectEach` / `unprotectEach` hand each outcome to a callback while its bytes are
+ * still a view into the returned batch buffer — valid only during that call (copy to keep; the
+ * forwarding path builds the outer packet or feeds the next step at once, so it copies nothing).
+ * `protect`, `protectMany`, `unprotect` and `unprotectMany` return outcomes that own their bytes.
+ * The caller's input bytes are copied at admission, so the caller may reuse them at once.
  */
 import { Piscina } from 'piscina';
 import type { EngineName } from '../../crypto/engine.js';
@@ -144,7 +152,15 @@ interface SaState {
   pendingTop: number;
 }
 
-class Collector {
+/** Receives each packet's outcome; `bytes` of an ok outcome are valid only during the call. */
+export type PacketDelivery = (index: number, outcome: PacketOutcome) => void;
+
+interface Sink {
+  put(index: number, outcome: PacketOutcome): void;
+}
+
+/** Collects outcomes that own their bytes (a copy out of the batch buffer). */
+class Collector implements Sink {
   readonly results: PacketOutcome[];
   private remaining: number;
   private resolve!: (r: PacketOutcome[]) => void;
@@ -158,27 +174,71 @@ class Collector {
   }
 
   put(index: number, outcome: PacketOutcome): void {
-    this.results[index] = outcome;
+    this.results[index] = outcome.ok ? { ok: true, bytes: outcome.bytes.slice(), seq: outcome.seq, nextHeader: outcome.nextHeader } : outcome;
     if (--this.remaining === 0) this.resolve(this.results);
+  }
+}
+
+/** Hands outcomes to a callback as they settle; resolves once all `n` were delivered. */
+class Relay implements Sink {
+  private remaining: number;
+  private resolve!: () => void;
+  readonly promise: Promise<void>;
+
+  constructor(
+    n: number,
+    private readonly deliver: PacketDelivery,
+  ) {
+    this.remaining = n;
+    this.promise = new Promise((r) => (this.resolve = r));
+    if (n === 0) this.resolve();
+  }
+
+  put(index: number, outcome: PacketOutcome): void {
+    try {
+      this.deliver(index, outcome);
+    } finally {
+      if (--this.remaining === 0) this.resolve();
+    }
   }
 }
 
 interface Pending {
   readonly sa: SaState;
   readonly seq: number;
-  data: Uint8Array;
+  /** Bytes of the record's input (inner packet out, ESP/AH packet in). */
+  readonly length: number;
   readonly nextHeader: number;
   readonly capacity: number;
-  readonly sink: Collector;
+  readonly sink: Sink;
   readonly index: number;
-  retried: boolean;
   /** Inbound ESN: the other candidate for the high bits (batch.ts `altHigh`), 0 for none. */
   readonly altHigh: number;
+  retried: boolean;
+  /** A copy of the input, kept only while the record waits to be resent after a reinstall. */
+  data: Uint8Array | null;
+}
+
+/** A batch being filled: records are written as packets are admitted. */
+interface OpenBatch {
+  readonly buf: ArrayBuffer;
+  readonly view: DataView;
+  readonly bytes: Uint8Array;
+  /** Where the next record goes. */
+  off: number;
+  readonly entries: Pending[];
 }
 
 type Direction = 'out' | 'in';
 
 const TWO32 = 0x1_0000_0000;
+/**
+ * Bytes of a pooled batch buffer: 256 records of 1400-byte packets take ~0.37 MB; a record of
+ * the largest packet (64 KB) always fits. Batches also leave when the next record does not fit.
+ */
+const BATCH_BYTES = 512 * 1024;
+/** Free buffers a path keeps (an idle path holds at most this many). */
+const POOL_LIMIT = 6;
 const HANDLER: Readonly<Record<Direction, string>> = { out: 'espEncryptBatch', in: 'espDecryptBatch' };
 
 function drop(reason: PacketDropReason): PacketOutcome {
@@ -199,7 +259,8 @@ export class EspPath {
   private readonly inboundAh = new Map<number, SaState>();
   /** Drops that belong to no SA (bad header before the SPI, unknown SPI), and removed SAs. */
   private readonly spuCounters = zeroCounters();
-  private readonly queues: Record<Direction, Pending[]> = { out: [], in: [] };
+  private readonly open: Record<Direction, OpenBatch | null> = { out: null, in: null };
+  private readonly pool: ArrayBuffer[] = [];
   private flushScheduled = false;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
@@ -331,6 +392,26 @@ export class EspPath {
     return c.promise;
   }
 
+  /**
+   * Protect packets with one outbound SA, handing each outcome to `deliver` as its batch settles
+   * (the bytes are valid only during that call). Resolves once every packet was delivered.
+   */
+  protectEach(handle: number, inners: readonly Uint8Array[], nextHeader: number, deliver: PacketDelivery): Promise<void> {
+    const r = new Relay(inners.length, deliver);
+    for (let i = 0; i < inners.length; i++) this.admitOutbound(handle, inners[i]!, nextHeader, r, i);
+    return r.promise;
+  }
+
+  /** Protect one packet and hand its outcome to `deliver` (bytes valid only during the call). */
+  protectOne(handle: number, inner: Uint8Array, nextHeader: number, deliver: (outcome: PacketOutcome) => void): void {
+    this.admitOutbound(handle, inner, nextHeader, { put: (_, o) => deliver(o) }, 0);
+  }
+
+  /** Check one received packet and hand its outcome to `deliver` (bytes valid only during the call). */
+  unprotectOne(packet: Uint8Array, protocol: IpsecProtocol, deliver: (outcome: PacketOutcome) => void): void {
+    this.admitInbound(packet, protocol, { put: (_, o) => deliver(o) }, 0);
+  }
+
   /** Check one received packet (ESP: SPI..ICV; AH: the outer IPv4 packet); the SA is found by SPI. */
   async unprotect(packet: Uint8Array, protocol: IpsecProtocol = 'esp'): Promise<PacketOutcome> {
     const c = new Collector(1);
@@ -344,11 +425,18 @@ export class EspPath {
     return c.promise;
   }
 
+  /** As `protectEach`, for received packets. */
+  unprotectEach(packets: readonly Uint8Array[], protocol: IpsecProtocol, deliver: PacketDelivery): Promise<void> {
+    const r = new Relay(packets.length, deliver);
+    for (let i = 0; i < packets.length; i++) this.admitInbound(packets[i]!, protocol, r, i);
+    return r.promise;
+  }
+
   /** Dispatch what is queued now instead of at the end of the tick. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.queues.out.length > 0) this.dispatch('out', this.take('out'));
-    if (this.queues.in.length > 0) this.dispatch('in', this.take('in'));
+    this.dispatch('out');
+    this.dispatch('in');
   }
 
   /** Resolves when no batch is queued or in flight. */
@@ -358,7 +446,7 @@ export class EspPath {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  private admitOutbound(handle: number, inner: Uint8Array, nextHeader: number, sink: Collector, index: number): void {
+  private admitOutbound(handle: number, inner: Uint8Array, nextHeader: number, sink: Sink, index: number): void {
     const sa = this.sas.get(handle);
     if (!sa || sa.window !== null) return this.dropNoSa(sink, index, 'no-sa');
     const c = sa.counters;
@@ -371,10 +459,10 @@ export class EspPath {
     }
     if (sa.seq >= sa.maxSeq) return this.dropCounted(c, sink, index, 'seq-overflow');
     const seq = ++sa.seq;
-    this.enqueue('out', { sa, seq, data: inner, nextHeader, capacity, sink, index, retried: false, altHigh: 0 });
+    this.enqueue('out', { sa, seq, length: inner.length, nextHeader, capacity, sink, index, altHigh: 0, retried: false, data: null }, inner);
   }
 
-  private admitInbound(packet: Uint8Array, protocol: IpsecProtocol, sink: Collector, index: number): void {
+  private admitInbound(packet: Uint8Array, protocol: IpsecProtocol, sink: Sink, index: number): void {
     if (!(packet instanceof Uint8Array)) {
       this.spuCounters.badHeaders++;
       return this.dropCounted(this.spuCounters, sink, index, 'not-bytes');
@@ -415,22 +503,43 @@ export class EspPath {
     }
     sa.pending++;
     if (seq > sa.pendingTop) sa.pendingTop = seq;
-    this.enqueue('in', { sa, seq, data: packet, nextHeader: 0, capacity: packet.length, sink, index, retried: false, altHigh });
+    this.enqueue('in', { sa, seq, length: packet.length, nextHeader: 0, capacity: packet.length, sink, index, altHigh, retried: false, data: null }, packet);
   }
 
-  private dropNoSa(sink: Collector, index: number, reason: PacketDropReason): void {
+  private dropNoSa(sink: Sink, index: number, reason: PacketDropReason): void {
     this.dropCounted(this.spuCounters, sink, index, reason);
   }
 
-  private dropCounted(c: IpsecCounters, sink: Collector, index: number, reason: PacketDropReason): void {
+  private dropCounted(c: IpsecCounters, sink: Sink, index: number, reason: PacketDropReason): void {
     c.discarded++;
     sink.put(index, drop(reason));
   }
 
-  private enqueue(dir: Direction, p: Pending): void {
-    const q = this.queues[dir];
-    q.push(p);
-    if (q.length >= this.maxBatch) this.dispatch(dir, this.take(dir));
+  /** Write the record into the open batch of `dir` now (the caller's bytes are not kept). */
+  private enqueue(dir: Direction, p: Pending, data: Uint8Array): void {
+    const need = RECORD_HEADER + p.capacity;
+    let b = this.open[dir];
+    if (b !== null && b.off + need > b.buf.byteLength) {
+      this.dispatch(dir);
+      b = null;
+    }
+    b ??= this.open[dir] = this.openBatch(need);
+    const off = b.off;
+    const view = b.view;
+    const high = Math.floor(p.seq / TWO32);
+    view.setUint32(off + R_SA, p.sa.handle, true);
+    view.setUint32(off + R_SEQ_HIGH, high, true);
+    view.setUint32(off + R_SEQ_LOW, p.seq - high * TWO32, true);
+    view.setUint16(off + R_LENGTH, p.length, true);
+    view.setUint16(off + R_CAPACITY, p.capacity, true);
+    view.setUint8(off + R_NEXT_HEADER, p.nextHeader);
+    view.setUint8(off + R_STATUS, 0);
+    view.setUint8(off + R_ALT_HIGH, p.altHigh);
+    view.setUint8(off + R_RESERVED, 0);
+    b.bytes.set(data, off + RECORD_HEADER);
+    b.off = off + need;
+    b.entries.push(p);
+    if (b.entries.length >= this.maxBatch) this.dispatch(dir);
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => {
@@ -439,38 +548,31 @@ export class EspPath {
     }
   }
 
-  private take(dir: Direction): Pending[] {
-    const q = this.queues[dir];
-    this.queues[dir] = [];
-    return q;
+  private openBatch(need: number): OpenBatch {
+    const size = BATCH_HEADER + need;
+    let buf: ArrayBuffer | undefined;
+    while (buf === undefined && this.pool.length > 0) {
+      const b = this.pool.pop()!;
+      if (b.byteLength >= size) buf = b;
+    }
+    // Not zero-filled: every byte the thread or the caller reads is written first (headers and
+    // payloads here or by the thread; the tail of a failed outbound record is never read).
+    buf ??= Buffer.allocUnsafeSlow(Math.max(BATCH_BYTES, size)).buffer as ArrayBuffer;
+    return { buf, view: new DataView(buf), bytes: new Uint8Array(buf), off: BATCH_HEADER, entries: [] };
   }
 
-  private dispatch(dir: Direction, entries: Pending[]): void {
-    let size = BATCH_HEADER;
-    for (const e of entries) size += RECORD_HEADER + e.capacity;
-    // Not zero-filled: every byte the thread or the caller reads is written first (headers here,
-    // payloads here or by the thread; the tail of a failed outbound record is never read).
-    const buf = Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer;
-    const view = new DataView(buf);
-    const bytes = new Uint8Array(buf);
-    view.setUint32(0, entries.length, true);
-    let off = BATCH_HEADER;
-    for (const e of entries) {
-      const high = Math.floor(e.seq / TWO32);
-      view.setUint32(off + R_SA, e.sa.handle, true);
-      view.setUint32(off + R_SEQ_HIGH, high, true);
-      view.setUint32(off + R_SEQ_LOW, e.seq - high * TWO32, true);
-      view.setUint16(off + R_LENGTH, e.data.length, true);
-      view.setUint16(off + R_CAPACITY, e.capacity, true);
-      view.setUint8(off + R_NEXT_HEADER, e.nextHeader);
-      view.setUint8(off + R_STATUS, 0);
-      view.setUint8(off + R_ALT_HIGH, e.altHigh);
-      view.setUint8(off + R_RESERVED, 0);
-      bytes.set(e.data, off + RECORD_HEADER);
-      off += RECORD_HEADER + e.capacity;
-    }
+  private recycle(buf: ArrayBuffer): void {
+    if (this.pool.length < POOL_LIMIT && buf.byteLength >= BATCH_BYTES) this.pool.push(buf);
+  }
+
+  private dispatch(dir: Direction): void {
+    const b = this.open[dir];
+    if (b === null) return;
+    this.open[dir] = null;
+    b.view.setUint32(0, b.entries.length, true);
+    const entries = b.entries;
     this.inFlight++;
-    this.spu.run<ArrayBuffer>(HANDLER[dir], Piscina.move(buf)).then(
+    this.spu.run<ArrayBuffer>(HANDLER[dir], Piscina.move(b.buf)).then(
       (result) => this.settle(dir, entries, result),
       () => this.fail(entries),
     );
@@ -486,14 +588,16 @@ export class EspPath {
       off = at + e.capacity;
       const status = view.getUint8(rec + R_STATUS) as BatchStatus;
       if (status === BatchStatus.UnknownSa && !e.retried && !e.sa.removed) {
-        // The record is untouched: resend it from the returned buffer.
+        // The record is untouched: keep a copy of it to resend once the SA is back.
         e.retried = true;
-        e.data = new Uint8Array(buf, at, view.getUint16(rec + R_LENGTH, true));
+        e.data = new Uint8Array(buf, at, view.getUint16(rec + R_LENGTH, true)).slice();
         (retry ??= []).push(e);
         continue;
       }
       e.sink.put(e.index, dir === 'out' ? this.outboundResult(e, status, buf, at, view.getUint16(rec + R_LENGTH, true)) : this.inboundResult(e, status, buf, at, view, rec));
     }
+    // Every outcome was delivered (sinks copy what they keep): the buffer can carry a new batch.
+    this.recycle(buf);
     if (retry) this.reinstallAndResend(dir, retry);
     this.settled();
   }
@@ -505,7 +609,7 @@ export class EspPath {
       c.discarded++;
       return drop(status === BatchStatus.UnknownSa ? 'spu-failed' : 'error');
     }
-    const innerLength = e.data.length;
+    const innerLength = e.length;
     if (e.sa.ah) {
       c.ahOutputPackets++;
       c.ahOutputBytes += innerLength;
@@ -576,13 +680,17 @@ export class EspPath {
     this.inFlight++;
     this.spu.run<InstallSaReply[]>('installSa', [...requests.values()]).then(
       () => {
-        const live = entries.filter((e) => !e.sa.removed);
         for (const e of entries) {
-          if (!e.sa.removed) continue;
-          if (e.sa.window) this.unpend(e.sa);
-          this.dropCounted(this.spuCounters, e.sink, e.index, 'no-sa');
+          if (e.sa.removed) {
+            if (e.sa.window) this.unpend(e.sa);
+            this.dropCounted(this.spuCounters, e.sink, e.index, 'no-sa');
+            continue;
+          }
+          const data = e.data!;
+          e.data = null;
+          this.enqueue(dir, e, data);
         }
-        if (live.length > 0) this.dispatch(dir, live);
+        this.dispatch(dir);
         this.settled();
       },
       () => {
@@ -608,7 +716,7 @@ export class EspPath {
   }
 
   private settled(): void {
-    if (--this.inFlight === 0 && this.queues.out.length === 0 && this.queues.in.length === 0) {
+    if (--this.inFlight === 0 && this.open.out === null && this.open.in === null) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();

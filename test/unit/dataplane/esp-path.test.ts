@@ -254,6 +254,31 @@ describe('EspPath on a real SPU thread', () => {
     await path.whenIdle();
   });
 
+  it('delivers views into reused batch buffers to callbacks; owned results and inputs are never disturbed', async () => {
+    const path = new EspPath(spu());
+    const sa = espSa('aes-128-gcm', null, { spi: 0xa001 });
+    const { out } = await pair(path, sa);
+    const ctx = new EspContext(sa, nativeEngine);
+    const inners = Array.from({ length: 300 }, (_, i) => innerPacket(100 + i, i));
+    // Owned results survive later batches that reuse the same buffers.
+    const owned = await path.protectMany(out, inners.slice(0, 100));
+    const seen: Array<{ i: number; hex: string; buffer: ArrayBufferLike }> = [];
+    const input = inners.slice(100).map((p) => p.slice());
+    const each = path.protectEach(out, input, 4, (i, o) => seen.push({ i, hex: toHex(okBytes(o)), buffer: okBytes(o).buffer }));
+    // The input was copied at admission: changing it now changes nothing that was sent.
+    for (const p of input) p.fill(0xee);
+    await each;
+    await path.protectMany(out, inners.slice(0, 50));
+    owned.forEach((o, i) => expect(toHex(okBytes(o))).toBe(toHex(encapsulate(ctx, i + 1, inners[i]!, 4))));
+    expect(seen.map((x) => x.i)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    seen.forEach((x) => expect(x.hex).toBe(toHex(encapsulate(ctx, 101 + x.i, inners[100 + x.i]!, 4))));
+    // Callback outcomes are views into batch buffers (256 records per batch here), not copies.
+    expect(new Set(seen.map((x) => x.buffer)).size).toBe(1);
+    const one = await new Promise<PacketOutcome>((r) => path.protectOne(out, inners[0]!, 4, (o) => r(o.ok ? { ...o, bytes: o.bytes.slice() } : o)));
+    expect(toHex(okBytes(one))).toBe(toHex(encapsulate(ctx, 351, inners[0]!, 4)));
+    expect(path.status(out)!.counters.encryptedPackets).toBe(351);
+  });
+
   it('never throws on bad input: unknown handle, oversize packet, removed SA', async () => {
     const s = spu();
     const path = new EspPath(s);
