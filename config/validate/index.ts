@@ -1,6 +1,7 @@
 /** Commit check: every rule over the whole candidate. */
 import type { DataContainer } from '../data.js';
 import { antiReplayRule } from './anti-replay.js';
+import { ikeGatewayVersionRule } from './ike-gateway-version.js';
 import { ikedFeaturesRule } from './iked-features.js';
 import { manualSaRule } from './manual-sa.js';
 import { policyBasedRule } from './policy-based.js';
@@ -12,7 +13,7 @@ import { vpnShapeRule } from './vpn-shape.js';
 
 export type { ValidationContext } from './view.js';
 
-const RULES: readonly Rule[] = [referencesRule, vpnShapeRule, manualSaRule, antiReplayRule, routeBasedRule, policyBasedRule, ikedFeaturesRule, st0ProtocolsRule];
+const RULES: readonly Rule[] = [referencesRule, vpnShapeRule, manualSaRule, antiReplayRule, routeBasedRule, policyBasedRule, ikedFeaturesRule, st0ProtocolsRule, ikeGatewayVersionRule];
 
 export function validateConfig(tree: DataContainer, ctx: ValidationContext): RuleError[] {
   const root = new View(tree);
