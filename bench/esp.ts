@@ -192,13 +192,13 @@ function roundTrip(lane: Lane, packets: readonly Uint8Array[]): Promise<number> 
   return new Promise((resolve) => {
     let left = packets.length;
     let failures = 0;
-    const opened = (o: PacketOutcome): void => {
+    const opened = (_: number, o: PacketOutcome): void => {
       if (!o.ok) failures++;
       if (--left === 0) resolve(failures);
     };
-    void lane.path.protectEach(lane.out, packets, 4, (_, o) => {
-      if (o.ok) lane.path.unprotectOne(o.bytes, 'esp', opened);
-      else opened(o);
+    void lane.path.protectEach(lane.out, packets, 4, (i, o) => {
+      if (o.ok) lane.path.unprotectOne(o.bytes, 'esp', opened, i);
+      else opened(i, o);
     });
   });
 }

@@ -155,12 +155,11 @@ interface SaState {
 /** Receives each packet's outcome; `bytes` of an ok outcome are valid only during the call. */
 export type PacketDelivery = (index: number, outcome: PacketOutcome) => void;
 
-interface Sink {
-  put(index: number, outcome: PacketOutcome): void;
-}
+/** Where a packet's outcome goes (no per-packet object: one function serves a whole call). */
+type Sink = PacketDelivery;
 
 /** Collects outcomes that own their bytes (a copy out of the batch buffer). */
-class Collector implements Sink {
+class Collector {
   readonly results: PacketOutcome[];
   private remaining: number;
   private resolve!: (r: PacketOutcome[]) => void;
@@ -173,14 +172,14 @@ class Collector implements Sink {
     if (n === 0) this.resolve(this.results);
   }
 
-  put(index: number, outcome: PacketOutcome): void {
+  readonly put: Sink = (index, outcome) => {
     this.results[index] = outcome.ok ? { ok: true, bytes: outcome.bytes.slice(), seq: outcome.seq, nextHeader: outcome.nextHeader } : outcome;
     if (--this.remaining === 0) this.resolve(this.results);
-  }
+  };
 }
 
 /** Hands outcomes to a callback as they settle; resolves once all `n` were delivered. */
-class Relay implements Sink {
+class Relay {
   private remaining: number;
   private resolve!: () => void;
   readonly promise: Promise<void>;
@@ -194,13 +193,13 @@ class Relay implements Sink {
     if (n === 0) this.resolve();
   }
 
-  put(index: number, outcome: PacketOutcome): void {
+  readonly put: Sink = (index, outcome) => {
     try {
       this.deliver(index, outcome);
     } finally {
       if (--this.remaining === 0) this.resolve();
     }
-  }
+  };
 }
 
 interface Pending {
@@ -381,14 +380,14 @@ export class EspPath {
   /** Protect one inner packet with an outbound SA (ESP: SPI..ICV; AH: outer IPv4 ‖ AH ‖ inner). */
   async protect(handle: number, inner: Uint8Array, nextHeader = 4): Promise<PacketOutcome> {
     const c = new Collector(1);
-    this.admitOutbound(handle, inner, nextHeader, c, 0);
+    this.admitOutbound(handle, inner, nextHeader, c.put, 0);
     return (await c.promise)[0]!;
   }
 
   /** Protect many inner packets with one outbound SA; outcomes in the same order. */
   protectMany(handle: number, inners: readonly Uint8Array[], nextHeader = 4): Promise<PacketOutcome[]> {
     const c = new Collector(inners.length);
-    for (let i = 0; i < inners.length; i++) this.admitOutbound(handle, inners[i]!, nextHeader, c, i);
+    for (let i = 0; i < inners.length; i++) this.admitOutbound(handle, inners[i]!, nextHeader, c.put, i);
     return c.promise;
   }
 
@@ -398,37 +397,40 @@ export class EspPath {
    */
   protectEach(handle: number, inners: readonly Uint8Array[], nextHeader: number, deliver: PacketDelivery): Promise<void> {
     const r = new Relay(inners.length, deliver);
-    for (let i = 0; i < inners.length; i++) this.admitOutbound(handle, inners[i]!, nextHeader, r, i);
+    for (let i = 0; i < inners.length; i++) this.admitOutbound(handle, inners[i]!, nextHeader, r.put, i);
     return r.promise;
   }
 
-  /** Protect one packet and hand its outcome to `deliver` (bytes valid only during the call). */
-  protectOne(handle: number, inner: Uint8Array, nextHeader: number, deliver: (outcome: PacketOutcome) => void): void {
-    this.admitOutbound(handle, inner, nextHeader, { put: (_, o) => deliver(o) }, 0);
+  /**
+   * Protect one packet; `deliver(index, outcome)` gets its outcome (bytes valid only during the
+   * call). One delivery function can serve many packets: `index` tells them apart.
+   */
+  protectOne(handle: number, inner: Uint8Array, nextHeader: number, deliver: PacketDelivery, index = 0): void {
+    this.admitOutbound(handle, inner, nextHeader, deliver, index);
   }
 
-  /** Check one received packet and hand its outcome to `deliver` (bytes valid only during the call). */
-  unprotectOne(packet: Uint8Array, protocol: IpsecProtocol, deliver: (outcome: PacketOutcome) => void): void {
-    this.admitInbound(packet, protocol, { put: (_, o) => deliver(o) }, 0);
+  /** Check one received packet; as `protectOne` for the delivery. */
+  unprotectOne(packet: Uint8Array, protocol: IpsecProtocol, deliver: PacketDelivery, index = 0): void {
+    this.admitInbound(packet, protocol, deliver, index);
   }
 
   /** Check one received packet (ESP: SPI..ICV; AH: the outer IPv4 packet); the SA is found by SPI. */
   async unprotect(packet: Uint8Array, protocol: IpsecProtocol = 'esp'): Promise<PacketOutcome> {
     const c = new Collector(1);
-    this.admitInbound(packet, protocol, c, 0);
+    this.admitInbound(packet, protocol, c.put, 0);
     return (await c.promise)[0]!;
   }
 
   unprotectMany(packets: readonly Uint8Array[], protocol: IpsecProtocol = 'esp'): Promise<PacketOutcome[]> {
     const c = new Collector(packets.length);
-    for (let i = 0; i < packets.length; i++) this.admitInbound(packets[i]!, protocol, c, i);
+    for (let i = 0; i < packets.length; i++) this.admitInbound(packets[i]!, protocol, c.put, i);
     return c.promise;
   }
 
   /** As `protectEach`, for received packets. */
   unprotectEach(packets: readonly Uint8Array[], protocol: IpsecProtocol, deliver: PacketDelivery): Promise<void> {
     const r = new Relay(packets.length, deliver);
-    for (let i = 0; i < packets.length; i++) this.admitInbound(packets[i]!, protocol, r, i);
+    for (let i = 0; i < packets.length; i++) this.admitInbound(packets[i]!, protocol, r.put, i);
     return r.promise;
   }
 
@@ -512,7 +514,7 @@ export class EspPath {
 
   private dropCounted(c: IpsecCounters, sink: Sink, index: number, reason: PacketDropReason): void {
     c.discarded++;
-    sink.put(index, drop(reason));
+    sink(index, drop(reason));
   }
 
   /** Write the record into the open batch of `dir` now (the caller's bytes are not kept). */
@@ -594,7 +596,7 @@ export class EspPath {
         (retry ??= []).push(e);
         continue;
       }
-      e.sink.put(e.index, dir === 'out' ? this.outboundResult(e, status, buf, at, view.getUint16(rec + R_LENGTH, true)) : this.inboundResult(e, status, buf, at, view, rec));
+      e.sink(e.index, dir === 'out' ? this.outboundResult(e, status, buf, at, view.getUint16(rec + R_LENGTH, true)) : this.inboundResult(e, status, buf, at, view, rec));
     }
     // Every outcome was delivered (sinks copy what they keep): the buffer can carry a new batch.
     this.recycle(buf);

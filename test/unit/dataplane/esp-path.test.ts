@@ -274,7 +274,7 @@ describe('EspPath on a real SPU thread', () => {
     seen.forEach((x) => expect(x.hex).toBe(toHex(encapsulate(ctx, 101 + x.i, inners[100 + x.i]!, 4))));
     // Callback outcomes are views into batch buffers (256 records per batch here), not copies.
     expect(new Set(seen.map((x) => x.buffer)).size).toBe(1);
-    const one = await new Promise<PacketOutcome>((r) => path.protectOne(out, inners[0]!, 4, (o) => r(o.ok ? { ...o, bytes: o.bytes.slice() } : o)));
+    const one = await new Promise<PacketOutcome>((r) => path.protectOne(out, inners[0]!, 4, (_, o) => r(o.ok ? { ...o, bytes: o.bytes.slice() } : o)));
     expect(toHex(okBytes(one))).toBe(toHex(encapsulate(ctx, 351, inners[0]!, 4)));
     expect(path.status(out)!.counters.encryptedPackets).toBe(351);
   });
