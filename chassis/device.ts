@@ -68,6 +68,10 @@ export interface DeviceEvents extends Record<string, unknown> {
   'card.state': { slot: number; state: CardState | 'removed' };
   'spu.state': { slot: number; pic: number; state: SpuState; reason?: string };
   'node.boot': { daemon: DaemonChoice };
+  /** A newly active configuration was applied (boot-time load, commit, rollback). */
+  'config.applied': undefined;
+  /** `restart ike-key-management | ike-config-management | ipsec-key-management` restarted `daemon`. */
+  'daemon.restart': { daemon: string };
   changed: undefined;
 }
 
@@ -98,6 +102,8 @@ export class Device {
   private processTable: ProcessEntry[] = [];
   private bootedAt = 0;
   private alarmTimes: Record<string, number> = {};
+  /** Work that must finish before the node goes down (reboot, shutdown): the IKE daemon's stop. */
+  private readonly stopHooks = new Set<() => Promise<void>>();
   /** The configuration database: active configuration, rollbacks, shared candidate. */
   config!: ConfigDatabase;
 
@@ -386,6 +392,7 @@ export class Device {
 
   /** `request system reboot`: every card restarts, pending cards and packages take effect. */
   async reboot(): Promise<void> {
+    await this.runStopHooks();
     for (const slot of [...this.bootTimers.keys()]) this.cancelBoot(slot);
     await Promise.all(this.cards().map((c) => c.deactivate('present')));
     this.boot();
@@ -448,6 +455,7 @@ export class Device {
     }
     const { table, pid } = restartProcess(this.processTable, proc.name, this.random, this.clock.now());
     this.processTable = table;
+    this.bus.emit('daemon.restart', { daemon: proc.name });
     this.changed();
     return [`${proc.title} started, pid ${pid}`];
   }
@@ -459,6 +467,7 @@ export class Device {
 
   /** Stop every SPU thread (process exit). */
   async shutdown(): Promise<void> {
+    await this.runStopHooks();
     for (const slot of [...this.bootTimers.keys()]) this.cancelBoot(slot);
     await Promise.all(this.cards().map((c) => c.deactivate(c.state)));
   }
@@ -488,6 +497,19 @@ export class Device {
     const name = system?.t === 'c' ? system.ch['host-name'] : undefined;
     if (name?.t === 'v' && !name.ia) this.hostname = name.v;
     this.changed();
+    // After `changed`: the packet path has rebuilt its interfaces, so the IKE daemon that is
+    // told next finds the new addresses.
+    this.bus.emit('config.applied', undefined);
+  }
+
+  /** Run `hook` (awaited) before every reboot and at shutdown; returns the unregister function. */
+  addStopHook(hook: () => Promise<void>): () => void {
+    this.stopHooks.add(hook);
+    return () => this.stopHooks.delete(hook);
+  }
+
+  private async runStopHooks(): Promise<void> {
+    await Promise.allSettled([...this.stopHooks].map((h) => h()));
   }
 
   // ---------------------------------------------------------------- internals

@@ -8,6 +8,7 @@ import { Random } from '../sim/random.js';
 import type { Device } from './device.js';
 import { Captures } from './net/captures.js';
 import { attachAddresses, HostAttachment } from './net/host-attach.js';
+import { IkeHost, type IkeDaemonFactory } from './net/ike-host.js';
 import { Network } from './net/network.js';
 import { NodeStack } from './net/stack.js';
 import { Tunnels } from './net/tunnels.js';
@@ -21,16 +22,28 @@ function seedOf(name: string): number {
   return h;
 }
 
+export interface TopologyOptions {
+  /** Builds the IKE daemons (default: the kmd / iked modules). Tests pass a fake. */
+  readonly ikeDaemons?: IkeDaemonFactory;
+  /** `--state DIR` of the (single) device: its trace files are kept there. */
+  readonly stateDir?: string;
+}
+
 export class Topology {
   readonly network: Network;
   readonly captures: Captures;
   private readonly devices = new Map<string, Device>();
   private readonly stacks = new Map<Device, NodeStack>();
   private readonly tunnelSets = new Map<Device, Tunnels>();
+  private readonly ikeHosts = new Map<Device, IkeHost>();
   private readonly hostPorts: HostAttachment[] = [];
   private currentName: string;
 
-  constructor(first: Device, clock: Clock) {
+  constructor(
+    first: Device,
+    clock: Clock,
+    private readonly options: TopologyOptions = {},
+  ) {
     this.network = new Network(clock);
     this.captures = new Captures(this.network);
     this.currentName = first.hostname;
@@ -49,10 +62,19 @@ export class Topology {
     if (this.devices.has(dev.hostname)) throw new Refusal(`device ${dev.hostname} already exists`);
     this.devices.set(dev.hostname, dev);
     const stack = new NodeStack(dev, this.network, new Random(seedOf(dev.hostname)));
-    const tunnels = new Tunnels(dev, this.network, stack, new Random(seedOf(`${dev.hostname}/anchor`)));
+    const tunnels = new Tunnels(dev, this.network, stack, new Random(seedOf(`${dev.hostname}/anchor`)), new Random(seedOf(`${dev.hostname}/spi`)));
     stack.tunnels = tunnels;
     this.stacks.set(dev, stack);
     this.tunnelSets.set(dev, tunnels);
+    const first = this.ikeHosts.size === 0;
+    this.ikeHosts.set(
+      dev,
+      new IkeHost(dev, this.network, stack, tunnels, {
+        seed: seedOf(`${dev.hostname}/ike`),
+        ...(this.options.ikeDaemons ? { factory: this.options.ikeDaemons } : {}),
+        ...(first && this.options.stateDir !== undefined ? { stateDir: this.options.stateDir } : {}),
+      }),
+    );
     dev.bus.on('changed', () => void tunnels.reconcile());
     void tunnels.reconcile();
   }
@@ -79,6 +101,11 @@ export class Topology {
     // A later address change rebinds; a failure then leaves the port unbound (its packets are counted as dropped).
     dev.bus.on('changed', () => void this.network.track(rebind().catch(() => undefined)));
     await rebind();
+  }
+
+  /** The IKE side of a device (its daemon, trace files). */
+  ike(dev: Device): IkeHost {
+    return this.ikeHosts.get(dev)!;
   }
 
   /** The IPsec tunnels of a device. */

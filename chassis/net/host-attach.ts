@@ -12,8 +12,8 @@ import { IpProtocol, parseIpv4 } from '../../dataplane/packet/ipv4.js';
 import { parseIpv6 } from '../../dataplane/packet/ipv6.js';
 import { buildIpv4UdpPacket, buildIpv6UdpPacket, parseUdp } from '../../dataplane/packet/udp.js';
 
-/** Ports bridged to the host: NAT-T (ESP-in-UDP and IKE) now, IKE on 500 with the IKE daemons. */
-export const BRIDGED_PORTS: readonly number[] = [4500];
+/** Ports bridged to the host: IKE (500) and NAT-T (4500: ESP-in-UDP and marked IKE). */
+export const BRIDGED_PORTS: readonly number[] = [500, 4500];
 
 /** The addresses a port's sockets bind to (from the active configuration). */
 export interface AttachAddresses {

@@ -12,7 +12,8 @@ import { decidePolicy, hostInboundAllowed, type Flow } from '../../dataplane/for
 import { addressFromText, addressToText } from '../../dataplane/packet/address.js';
 import { buildIcmpEchoIpv4Packet, parseIcmp } from '../../dataplane/packet/icmp.js';
 import { buildIcmpv6EchoIpv6Packet, parseIcmpv6 } from '../../dataplane/packet/icmpv6.js';
-import { classifyNatTPayload, NAT_T_PORT } from '../../dataplane/packet/esp-in-udp.js';
+import { classifyNatTPayload, IKE_PORT, NAT_T_PORT } from '../../dataplane/packet/esp-in-udp.js';
+import type { IkeDatagram } from '../../ike/ports.js';
 import { decrementTtl, IpProtocol, parseIpv4, type Ipv4Packet } from '../../dataplane/packet/ipv4.js';
 import { decrementHopLimit, parseIpv6, type Ipv6Packet } from '../../dataplane/packet/ipv6.js';
 import { parseUdp } from '../../dataplane/packet/udp.js';
@@ -45,6 +46,12 @@ export interface StackCounters {
   droppedHostInbound: number;
   droppedTtl: number;
   droppedPortDown: number;
+  /** IKE messages (UDP 500, marked UDP 4500) handed to the IKE daemon. */
+  ikeReceived: number;
+  /** IKE messages dropped because the zone does not allow host-inbound `ike` (also in droppedHostInbound). */
+  droppedIkeHostInbound: number;
+  /** NAT-T keepalives absorbed. */
+  natKeepalives: number;
   /** Of the above, IPv6 packets: received, forwarded, delivered (the rest are in the totals). */
   received6: number;
   forwarded6: number;
@@ -131,6 +138,8 @@ export class NodeStack implements PortOwner, PacketPath {
   model: ForwardingModel = EMPTY_MODEL;
   fib: Fib = new Fib(EMPTY_MODEL, () => false);
   tunnels: TunnelPort | null = null;
+  /** Where IKE messages for this device go (chassis/net/ike-host.ts); null: no IKE daemon. */
+  ike: ((datagram: IkeDatagram) => void) | null = null;
   readonly counters: StackCounters = {
     received: 0,
     forwarded: 0,
@@ -142,6 +151,9 @@ export class NodeStack implements PortOwner, PacketPath {
     droppedHostInbound: 0,
     droppedTtl: 0,
     droppedPortDown: 0,
+    ikeReceived: 0,
+    droppedIkeHostInbound: 0,
+    natKeepalives: 0,
     received6: 0,
     forwarded6: 0,
     delivered6: 0,
@@ -245,7 +257,13 @@ export class NodeStack implements PortOwner, PacketPath {
       if (udp.ok && udp.value.destinationPort === NAT_T_PORT) {
         const nat = classifyNatTPayload(udp.value.payload);
         if (nat.kind === 'esp' && this.tunnels) this.tunnels.receive('esp', nat.esp);
-        else if (nat.kind !== 'keepalive') this.counters.droppedHostInbound++;
+        else if (nat.kind === 'keepalive') this.counters.natKeepalives++;
+        else if (nat.kind === 'ike') this.deliverIke(ifl, p, udp.value.sourcePort, NAT_T_PORT, nat.message);
+        else this.counters.droppedHostInbound++;
+        return;
+      }
+      if (udp.ok && udp.value.destinationPort === IKE_PORT) {
+        this.deliverIke(ifl, p, udp.value.sourcePort, IKE_PORT, udp.value.payload);
         return;
       }
       this.counters.droppedHostInbound++;
@@ -256,6 +274,29 @@ export class NodeStack implements PortOwner, PacketPath {
       return;
     }
     this.counters.droppedHostInbound++;
+  }
+
+  /**
+   * An IKE message for one of our addresses: accepted only when the ingress interface's zone
+   * allows host-inbound `system-services ike` (as on Junos), and only when a daemon runs.
+   */
+  private deliverIke(ifl: LogicalInterface, p: IpView, sourcePort: number, port: number, payload: Uint8Array): void {
+    if (!hostInboundAllowed(this.model, ifl.name, 'ike')) {
+      this.counters.droppedHostInbound++;
+      this.counters.droppedIkeHostInbound++;
+      return;
+    }
+    if (!this.ike) {
+      this.counters.droppedHostInbound++;
+      return;
+    }
+    this.countDelivered(p.version);
+    this.counters.ikeReceived++;
+    this.ike({
+      local: { address: addressToText(p.destination), port },
+      remote: { address: addressToText(p.source), port: sourcePort },
+      payload: payload.slice(),
+    });
   }
 
   /** ICMP or ICMPv6 to the device: our ping's replies, and echo requests to answer. */

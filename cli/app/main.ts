@@ -96,7 +96,7 @@ async function run(program: Command, raw: RawOptions): Promise<number> {
       ...(choice.seed !== undefined ? { seed: choice.seed } : {}),
     });
   }
-  const topology = new Topology(device, clock);
+  const topology = new Topology(device, clock, raw.state !== undefined ? { stateDir: raw.state } : {});
   for (const ifd of attach) await topology.attachHost(device, ifd);
   const interp = new Interpreter(topology);
   const persist = (): void => store?.save({ savedAt: clock.now(), device: device.snapshot() });

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { CARD_KINDS, CARD_TYPES, type CardType } from '../../../cards/kinds.js';
 import type { Device } from '../../../chassis/device.js';
 import { Refusal } from '../../../chassis/refusal.js';
-import { espSaLine, uatFileContent, type EspAuthentication, type EspEncryption } from '../../../dataplane/capture/wireshark-keys.js';
+import { espSaLine, ikev2DecryptionLine, uatFileContent, type EspAuthentication, type EspEncryption, type Ikev2Encryption, type Ikev2Integrity } from '../../../dataplane/capture/wireshark-keys.js';
 import { enumValue, keyword, output, positional, uintValue, wordValue, type CommandNode, type Invocation } from '../grammar.js';
 import type { CommandContext } from './context.js';
 
@@ -43,8 +43,11 @@ function labCommands(ctx: CommandContext, slotSpec: (help?: string) => ReturnTyp
     }),
     keyword('keys', "Write the SA keys in Wireshark's decryption-table format", {
       children: [
-        positional(wordValue('file', 'File for the esp_sa table'), {
-          run: (inv) => output([writeKeys(ctx, inv.args.get('file') as string)]),
+        positional(wordValue('file', 'File for the esp_sa table (the IKEv2 table goes to FILE.ikev2)'), {
+          run: async (inv) => {
+            await ctx.topology.ike(ctx.topology.current).settled();
+            return output([writeKeys(ctx, inv.args.get('file') as string)]);
+          },
         }),
       ],
     }),
@@ -102,10 +105,16 @@ function labCommands(ctx: CommandContext, slotSpec: (help?: string) => ReturnTyp
   ];
 }
 
-/** `lab keys FILE`: the ESP SAs of the device on the console, one Wireshark `esp_sa` line each. */
+/**
+ * `lab keys FILE`: the ESP SAs of the device on the console (manual and IKE-negotiated), one
+ * Wireshark `esp_sa` line each, in FILE; with an IKE daemon running, its IKEv2 SAs in
+ * `FILE.ikev2` (Wireshark's `ikev2_decryption_table`). SAs Wireshark cannot decrypt are skipped.
+ */
 function writeKeys(ctx: CommandContext, file: string): string {
+  const dev = ctx.topology.current;
+  const tunnels = ctx.topology.tunnels(dev);
   // Wireshark's esp_sa table holds ESP SAs only (it checks AH without keys).
-  const sas = ctx.topology.tunnels(ctx.topology.current).keys().filter((k) => k.vpn.protocol === 'esp');
+  const sas = tunnels.keys().filter((k) => k.vpn.protocol === 'esp');
   const lines = sas.map((k) =>
     espSaLine({
       source: k.source,
@@ -116,10 +125,48 @@ function writeKeys(ctx: CommandContext, file: string): string {
       ...(k.vpn.authentication ? { authentication: k.vpn.authentication.algorithm as EspAuthentication, authenticationKey: k.vpn.authentication.key } : {}),
     }),
   );
+  for (const k of tunnels.ikeKeys()) {
+    try {
+      lines.push(
+        espSaLine({
+          source: k.source,
+          destination: k.destination,
+          spi: k.spi,
+          encryption: k.encryption as EspEncryption,
+          encryptionKey: k.encryptionKey,
+          ...(k.authentication ? { authentication: k.authentication as EspAuthentication, authenticationKey: k.authenticationKey } : {}),
+        }),
+      );
+    } catch {
+      // An algorithm Wireshark's table does not list: nothing to write for it.
+    }
+  }
+  const daemon = ctx.topology.ike(dev).daemon;
+  const ikeLines: string[] = [];
+  for (const k of daemon?.ikeKeys() ?? []) {
+    try {
+      ikeLines.push(
+        ikev2DecryptionLine({
+          initiatorSpi: k.initiatorSpi,
+          responderSpi: k.responderSpi,
+          encryption: k.encryption as Ikev2Encryption,
+          integrity: k.integrity as Ikev2Integrity,
+          skEi: k.skEi,
+          skEr: k.skEr,
+          skAi: k.skAi,
+          skAr: k.skAr,
+        }),
+      );
+    } catch {
+      // Wireshark has no entry for this suite (DES, ChaCha20 in 4.0): skipped.
+    }
+  }
   try {
     writeFileSync(file, uatFileContent(lines));
+    if (daemon) writeFileSync(`${file}.ikev2`, uatFileContent(ikeLines));
   } catch (err) {
     throw new Refusal(`cannot write ${file}: ${(err as Error).message}`);
   }
-  return `lab: ${lines.length} ESP SAs written to ${file} (Wireshark esp_sa table)`;
+  const esp = `lab: ${lines.length} ESP SAs written to ${file} (Wireshark esp_sa table)`;
+  return daemon ? `${esp}, ${ikeLines.length} IKEv2 SAs to ${file}.ikev2 (ikev2_decryption_table)` : esp;
 }

@@ -111,6 +111,20 @@ export function operationalCommands(ctx: CommandContext): CommandNode[] {
           ],
         }),
         showConfigurationNode(() => dev()),
+        keyword('log', 'Show contents of log files', {
+          children: [
+            positional(
+              wordValue('filename', 'Name of log file', () => ctx.topology.ike(dev()).logs.names().map((n) => ({ name: n, help: 'Log file' }))),
+              {
+                run: (inv) => {
+                  const name = inv.args.get('filename') as string;
+                  const lines = ctx.topology.ike(dev()).logs.read(name);
+                  return lines === undefined ? { lines: [`error: could not resolve file: ${name}`], error: true } : output(lines);
+                },
+              },
+            ),
+          ],
+        }),
         keyword('interfaces', 'Show interface information', {
           children: [
             keyword('terse', 'Display terse output', {
