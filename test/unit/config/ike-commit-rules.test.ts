@@ -5,60 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CardType } from '../../../cards/kinds.js';
-import { makeDevice, type TestDevice } from '../../helpers/device.js';
+import { expectRefused, RuleDevices, setUp, type DeviceOptions } from '../../helpers/commit-rules.js';
+import type { TestDevice } from '../../helpers/device.js';
 
-const open: TestDevice[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((d) => d.close()));
-});
-
-type Opts = Parameters<typeof makeDevice>[1];
-function dev(cards: Array<[number, CardType]> = [[1, 'ioc4'], [2, 'spc3']], opts: Opts = {}): TestDevice {
-  const d = makeDevice(cards, opts);
-  open.push(d);
-  return d;
-}
-
-/** A route-based IKEv2 VPN that commits; the cases below bend the gateway's version. */
-const BASE = [
-  'set interfaces ge-0/0/0 unit 0 family inet address 192.0.2.2/24',
-  'set interfaces st0 unit 1 family inet address 10.255.1.1/30',
-  'set security ike proposal P1 authentication-method pre-shared-keys',
-  'set security ike proposal P1 dh-group group14',
-  'set security ike proposal P1 authentication-algorithm sha-256',
-  'set security ike proposal P1 encryption-algorithm aes-256-cbc',
-  'set security ike policy POL proposals P1',
-  'set security ike policy POL pre-shared-key ascii-text secret',
-  'set security ike gateway GW ike-policy POL',
-  'set security ike gateway GW address 192.0.2.1',
-  'set security ike gateway GW external-interface ge-0/0/0.0',
-  'set security ike gateway GW version v2-only',
-  'set security ipsec proposal E1 protocol esp',
-  'set security ipsec proposal E1 encryption-algorithm aes-128-gcm',
-  'set security ipsec policy IPOL proposals E1',
-  'set security ipsec vpn V1 bind-interface st0.1',
-  'set security ipsec vpn V1 ike gateway GW',
-  'set security ipsec vpn V1 ike ipsec-policy IPOL',
-];
-
-async function setUp(d: TestDevice, extra: string[]): Promise<void> {
-  await d.run('configure');
-  for (const l of [...BASE, ...extra]) {
-    const r = await d.cli.execute(l);
-    if (r.error) throw new Error(`${l}: ${r.lines.join(' / ')}`);
-  }
-}
-
-async function expectRefused(d: TestDevice, lines: string[]): Promise<void> {
-  const candidateBefore = await d.run('show | display set');
-  const activeBefore = JSON.stringify(d.device.config.active);
-  const r = await d.cli.execute('commit');
-  expect(r.error).toBe(true);
-  expect(r.lines).toEqual([...lines, 'error: configuration check-out failed']);
-  expect(await d.run('show | display set')).toEqual(candidateBefore);
-  expect(JSON.stringify(d.device.config.active)).toBe(activeBefore);
-  expect((await d.cli.execute('commit check')).lines).toEqual(r.lines);
-}
+const devices = new RuleDevices();
+afterEach(() => devices.closeAll());
+const dev = (...args: Parameters<RuleDevices['dev']>): TestDevice => devices.dev(...args);
+type Opts = DeviceOptions;
 
 const DEFAULTED = (gw: string, users: string) => [
   `[edit security ike gateway ${gw}]`,
