@@ -51,8 +51,45 @@ export function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/**
+ * Entries of each list by their keys, so a lookup does not scan the list (a configuration with
+ * 10,000 gateways and VPNs made loading and commit checks quadratic). Keyed by the entries array
+ * itself: a cloned tree gets fresh arrays and builds its own index on first use. Lists change only
+ * through `appendEntry` / `removeEntryAt`, which keep the index; the size check rebuilds it if
+ * anything else ever changed an array.
+ */
+const entryIndex = new WeakMap<readonly DataListEntry[], Map<string, DataListEntry>>();
+
+function keyOf(keys: readonly string[]): string {
+  return keys.length === 1 ? keys[0]! : keys.join('\u0000');
+}
+
+function indexOf(list: DataList): Map<string, DataListEntry> {
+  let index = entryIndex.get(list.e);
+  if (!index || index.size !== list.e.length) {
+    index = new Map();
+    for (const e of list.e) index.set(keyOf(e.k), e);
+    entryIndex.set(list.e, index);
+  }
+  return index;
+}
+
 export function findEntry(list: DataList, keys: readonly string[]): DataListEntry | undefined {
-  return list.e.find((e) => sameKeys(e.k, keys));
+  return indexOf(list).get(keyOf(keys));
+}
+
+/** Add an entry at the end of a list (its keys must not be there yet). */
+export function appendEntry(list: DataList, entry: DataListEntry): void {
+  const index = indexOf(list);
+  list.e.push(entry);
+  index.set(keyOf(entry.k), entry);
+}
+
+/** Remove the entry at position `i`. */
+export function removeEntryAt(list: DataList, i: number): void {
+  const index = indexOf(list);
+  const [gone] = list.e.splice(i, 1);
+  if (gone) index.delete(keyOf(gone.k));
 }
 
 /** True when two trees hold the same configuration (order of list entries included). */

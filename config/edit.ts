@@ -3,7 +3,7 @@
  * resolved statement (config/path.ts) and mutates the given tree — always a candidate, never
  * the active configuration, which only a commit replaces.
  */
-import { emptyContainer, findEntry, type DataContainer, type DataList, type DataNode } from './data.js';
+import { appendEntry, emptyContainer, findEntry, removeEntryAt, type DataContainer, type DataList, type DataNode } from './data.js';
 import { lastLeaf, type LeafValues, type PathStep, type ResolvedPath } from './path.js';
 
 /** Walk to the container that holds the statement's last step, creating levels when asked. */
@@ -32,7 +32,7 @@ function descend(root: DataContainer, steps: readonly PathStep[], create: boolea
       if (!entry) {
         if (!create) return undefined;
         entry = { k: [...step.keys], b: emptyContainer() };
-        list.e.push(entry);
+        appendEntry(list, entry);
       }
       cur = entry.b;
     }
@@ -113,9 +113,9 @@ function deleteLevel(root: DataContainer, steps: readonly PathStep[]): boolean {
   if (!parent || !node) return false;
   if (last.schema.kind === 'list' && last.keys) {
     const list = node as DataList;
-    const i = list.e.findIndex((e) => e.k.length === last.keys!.length && e.k.every((k, j) => k === last.keys![j]));
-    if (i < 0) return false;
-    list.e.splice(i, 1);
+    const entry = findEntry(list, last.keys);
+    if (!entry) return false;
+    removeEntryAt(list, list.e.indexOf(entry));
     if (list.e.length === 0) delete parent.ch[last.schema.name];
     return true;
   }

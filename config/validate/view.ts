@@ -2,7 +2,7 @@
  * A read-only, inactive-aware view of a configuration tree for commit rules: `deactivate`d
  * statements do not exist as far as commit is concerned.
  */
-import type { DataContainer } from '../data.js';
+import { findEntry, type DataContainer } from '../data.js';
 
 export class View {
   constructor(readonly node: DataContainer) {}
@@ -25,8 +25,12 @@ export class View {
     return l.e.filter((e) => !e.b.ia).map((e) => ({ keys: e.k, view: new View(e.b) }));
   }
 
+  /** The active entry of list `name` whose keys, joined by spaces, are `key` (an indexed lookup). */
   entry(name: string, key: string): View | undefined {
-    return this.list(name).find((e) => e.keys.join(' ') === key)?.view;
+    const l = this.node.ch[name];
+    if (!l || l.t !== 'l' || l.e.length === 0) return undefined;
+    const e = findEntry(l, l.e[0]!.k.length === 1 ? [key] : key.split(' '));
+    return e && !e.b.ia ? new View(e.b) : undefined;
   }
 
   /** Value of the active leaf `name` ('' for an empty-type leaf), or undefined. */

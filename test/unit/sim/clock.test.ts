@@ -16,6 +16,23 @@ describe('VirtualClock', () => {
     expect(clock.now()).toBe(1030);
   });
 
+  it('keeps (due, creation) order across thousands of timers, some cleared, and drops cleared ones from its heap', () => {
+    const clock = new VirtualClock(0);
+    const fired: number[] = [];
+    const handles = Array.from({ length: 5000 }, (_, i) => clock.setTimeout(() => fired.push(i), (i * 7919) % 997));
+    // Clear every third one: more than half the heap is garbage at times, forcing a rebuild.
+    for (let i = 0; i < handles.length; i += 3) clock.clearTimeout(handles[i]!);
+    for (let i = 1; i < handles.length; i += 3) clock.clearTimeout(handles[i]!);
+    expect(clock.pending()).toBe(5000 - Math.ceil(5000 / 3) - Math.floor((5000 - 1 + 2) / 3));
+    clock.advance(1000);
+    const expected = Array.from({ length: 5000 }, (_, i) => i)
+      .filter((i) => i % 3 === 2)
+      .sort((a, b) => (a * 7919) % 997 - (b * 7919) % 997 || a - b);
+    expect(fired).toEqual(expected);
+    expect(clock.pending()).toBe(0);
+    expect(clock.nextDue()).toBeUndefined();
+  });
+
   it('runs a timer scheduled by another timer within the same advance, at its own due time', () => {
     const clock = new VirtualClock(0);
     const seen: number[] = [];
