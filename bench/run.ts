@@ -28,6 +28,16 @@ async function startup(label: string, args: string[]): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=ike runs the IKE rows alone (BENCH_ONLY=esp the ESP table alone).
+  const only = process.env.BENCH_ONLY;
+  if (only === 'ike') {
+    await (await import('./ike.js')).printIkeBench();
+    return;
+  }
+  if (only === 'esp') {
+    await (await import('./esp.js')).printEspBench();
+    return;
+  }
   console.log(`srx5k bench (node ${process.version}, ${RUNS} runs each, median)`);
   console.log('');
   console.log('| device                                 | to prompt   | idle RSS    | goal |');
@@ -39,6 +49,7 @@ async function main(): Promise<void> {
   console.log(`SPU threads are lazy: waking all ${wake.spus} SPU threads of the full SRX5800 took ${wake.msToWakeAll.toFixed(0)} ms,`);
   console.log(`resident memory ${wake.rssBeforeMb.toFixed(0)} MB -> ${wake.rssAwakeMb.toFixed(0)} MB (${((wake.rssAwakeMb - wake.rssBeforeMb) / wake.spus).toFixed(1)} MB per awake SPU).`);
   await (await import('./esp.js')).printEspBench();
+  await (await import('./ike.js')).printIkeBench();
 }
 
 await main();
