@@ -137,6 +137,19 @@ export interface Reanchored<S> {
   readonly unplaced: { readonly gateways: readonly GatewayRequest[]; readonly tunnels: readonly TunnelRequest[] };
 }
 
+interface SpuStats {
+  tunnels: number;
+  manualTunnels: number;
+  siteToSiteGateways: number;
+  gateways: number;
+  /** Gateways anchored here none of whose tunnels is here (each counts as one thread unit). */
+  gatewaysWithoutTunnel: number;
+  /** Tunnels per flow RT thread. */
+  readonly threadUse: number[];
+  /** Per address pair, tunnels per thread. */
+  readonly pairThreads: Map<string, Map<number, number>>;
+}
+
 interface SpuEntry<S> {
   desc: SpuDescriptor<S>;
   /** Sequence number at which a hot SPU became eligible; 0 for boot SPUs. */
@@ -164,6 +177,17 @@ export class TunnelAnchors<S = string> {
   private readonly spus = new Map<S, SpuEntry<S>>();
   private readonly gatewayAnchors = new Map<string, GatewayAnchor<S>>();
   private readonly tunnelAnchors = new Map<number, TunnelAnchor<S>>();
+  /**
+   * Counts kept as anchors come and go (every change goes through add/drop below), so choosing
+   * an SPU or a thread for a new tunnel never scans the existing ones: with 10,000 tunnels a scan
+   * per new tunnel made bringing them up quadratic.
+   */
+  private readonly stats = new Map<S, SpuStats>();
+  /** Site-to-site gateways and manual tunnels per address pair, per SPU. */
+  private readonly pairSpus = new Map<string, Map<S, number>>();
+  /** Tunnels of each gateway (by id), and how many of them sit on the gateway's own SPU. */
+  private readonly tunnelsByGateway = new Map<string, Set<number>>();
+  private readonly ownSpuTunnels = new Map<string, number>();
   private readonly gatewayIds = new Map<string, number>();
   private nextGatewayId = 1;
   private profiles = new Map<string, DistributionProfile>();
@@ -222,7 +246,7 @@ export class TunnelAnchors<S = string> {
       this.gatewayIds.set(req.name, gatewayId);
     }
     const anchor: GatewayAnchor<S> = { name: req.name, kind: req.kind, local: req.local, remote: req.remote, gatewayId, spu: entry.desc.id, fpc: entry.desc.fpc, pic: entry.desc.pic };
-    this.gatewayAnchors.set(req.name, anchor);
+    this.addGateway(anchor);
     return anchor;
   }
 
@@ -263,7 +287,7 @@ export class TunnelAnchors<S = string> {
       thread: thread ?? this.pickThread(entry, pair),
       profile,
     };
-    this.tunnelAnchors.set(req.id, anchor);
+    this.addTunnel(anchor);
     return anchor;
   }
 
@@ -271,7 +295,7 @@ export class TunnelAnchors<S = string> {
   removeTunnel(id: number): TunnelAnchor<S> | undefined {
     const t = this.tunnelAnchors.get(id);
     if (!t) return undefined;
-    this.tunnelAnchors.delete(id);
+    this.dropTunnel(t);
     this.born.delete(`t:${id}`);
     return t;
   }
@@ -280,10 +304,10 @@ export class TunnelAnchors<S = string> {
   removeGateway(name: string): { gateway: GatewayAnchor<S>; tunnels: TunnelAnchor<S>[] } | undefined {
     const gateway = this.gatewayAnchors.get(name);
     if (!gateway) return undefined;
-    this.gatewayAnchors.delete(name);
-    this.born.delete(`g:${name}`);
-    const tunnels = [...this.tunnelAnchors.values()].filter((t) => t.gateway === name);
+    const tunnels = [...(this.tunnelsByGateway.get(name) ?? [])].map((id) => this.tunnelAnchors.get(id)!);
     for (const t of tunnels) this.removeTunnel(t.id);
+    this.dropGateway(gateway);
+    this.born.delete(`g:${name}`);
     return { gateway, tunnels };
   }
 
@@ -297,8 +321,8 @@ export class TunnelAnchors<S = string> {
     const gateways = this.gateways().filter((g) => g.spu === spu);
     const lost = new Set(gateways.map((g) => g.name));
     const tunnels = this.tunnels().filter((t) => t.spu === spu || (t.gateway !== undefined && lost.has(t.gateway)));
-    for (const g of gateways) this.gatewayAnchors.delete(g.name);
-    for (const t of tunnels) this.tunnelAnchors.delete(t.id);
+    for (const t of tunnels) this.dropTunnel(t);
+    for (const g of gateways) this.dropGateway(g);
     return { spu, gateways, tunnels };
   }
 
@@ -422,22 +446,115 @@ export class TunnelAnchors<S = string> {
 
   /** Tunnels on the SPU plus its gateways that have no tunnel there yet (the thread-balancing count). */
   private threadUnits(spu: S): number {
-    let units = 0;
-    const withTunnel = new Set<string>();
-    for (const t of this.tunnelAnchors.values()) {
-      if (t.spu !== spu) continue;
-      units++;
-      if (t.gateway !== undefined) withTunnel.add(t.gateway);
-    }
-    for (const g of this.gatewayAnchors.values()) if (g.spu === spu && !withTunnel.has(g.name)) units++;
-    return units;
+    const st = this.stats.get(spu);
+    return st ? st.tunnels + st.gatewaysWithoutTunnel : 0;
   }
 
   private spuLoad(spu: S): number {
-    let load = 0;
-    for (const g of this.gatewayAnchors.values()) if (g.spu === spu && g.kind === 'site-to-site') load++;
-    for (const t of this.tunnelAnchors.values()) if (t.spu === spu && t.kind === 'manual') load++;
-    return load;
+    const st = this.stats.get(spu);
+    return st ? st.siteToSiteGateways + st.manualTunnels : 0;
+  }
+
+  private statsOf(spu: S): SpuStats {
+    let st = this.stats.get(spu);
+    if (!st) {
+      st = { tunnels: 0, manualTunnels: 0, siteToSiteGateways: 0, gateways: 0, gatewaysWithoutTunnel: 0, threadUse: [], pairThreads: new Map() };
+      this.stats.set(spu, st);
+    }
+    return st;
+  }
+
+  private countPair(pair: string, spu: S, delta: number): void {
+    let m = this.pairSpus.get(pair);
+    if (!m) this.pairSpus.set(pair, (m = new Map()));
+    const n = (m.get(spu) ?? 0) + delta;
+    if (n > 0) m.set(spu, n);
+    else {
+      m.delete(spu);
+      if (m.size === 0) this.pairSpus.delete(pair);
+    }
+  }
+
+  private addGateway(g: GatewayAnchor<S>): void {
+    this.gatewayAnchors.set(g.name, g);
+    const st = this.statsOf(g.spu);
+    st.gateways++;
+    // A gateway is anchored before its tunnels, so it has none yet.
+    this.ownSpuTunnels.set(g.name, 0);
+    st.gatewaysWithoutTunnel++;
+    if (g.kind === 'site-to-site') {
+      st.siteToSiteGateways++;
+      this.countPair(pairKey(g.local, g.remote), g.spu, 1);
+    }
+  }
+
+  /** Forget a gateway (its tunnels are dropped first). */
+  private dropGateway(g: GatewayAnchor<S>): void {
+    this.gatewayAnchors.delete(g.name);
+    const st = this.statsOf(g.spu);
+    st.gateways--;
+    if ((this.ownSpuTunnels.get(g.name) ?? 0) === 0) st.gatewaysWithoutTunnel--;
+    this.ownSpuTunnels.delete(g.name);
+    if (g.kind === 'site-to-site') {
+      st.siteToSiteGateways--;
+      this.countPair(pairKey(g.local, g.remote), g.spu, -1);
+    }
+  }
+
+  private addTunnel(t: TunnelAnchor<S>): void {
+    this.tunnelAnchors.set(t.id, t);
+    const st = this.statsOf(t.spu);
+    st.tunnels++;
+    st.threadUse[t.thread] = (st.threadUse[t.thread] ?? 0) + 1;
+    const pair = pairKey(t.local, t.remote);
+    let byThread = st.pairThreads.get(pair);
+    if (!byThread) st.pairThreads.set(pair, (byThread = new Map()));
+    byThread.set(t.thread, (byThread.get(t.thread) ?? 0) + 1);
+    if (t.kind === 'manual') {
+      st.manualTunnels++;
+      this.countPair(pair, t.spu, 1);
+    }
+    if (t.gateway !== undefined) {
+      let ids = this.tunnelsByGateway.get(t.gateway);
+      if (!ids) this.tunnelsByGateway.set(t.gateway, (ids = new Set()));
+      ids.add(t.id);
+      const g = this.gatewayAnchors.get(t.gateway);
+      if (g && g.spu === t.spu) {
+        const n = this.ownSpuTunnels.get(g.name) ?? 0;
+        this.ownSpuTunnels.set(g.name, n + 1);
+        if (n === 0) this.statsOf(g.spu).gatewaysWithoutTunnel--;
+      }
+    }
+  }
+
+  private dropTunnel(t: TunnelAnchor<S>): void {
+    this.tunnelAnchors.delete(t.id);
+    const st = this.statsOf(t.spu);
+    st.tunnels--;
+    st.threadUse[t.thread] = (st.threadUse[t.thread] ?? 1) - 1;
+    const pair = pairKey(t.local, t.remote);
+    const byThread = st.pairThreads.get(pair);
+    if (byThread) {
+      const n = (byThread.get(t.thread) ?? 1) - 1;
+      if (n > 0) byThread.set(t.thread, n);
+      else byThread.delete(t.thread);
+      if (byThread.size === 0) st.pairThreads.delete(pair);
+    }
+    if (t.kind === 'manual') {
+      st.manualTunnels--;
+      this.countPair(pair, t.spu, -1);
+    }
+    if (t.gateway !== undefined) {
+      const ids = this.tunnelsByGateway.get(t.gateway);
+      ids?.delete(t.id);
+      if (ids && ids.size === 0) this.tunnelsByGateway.delete(t.gateway);
+      const g = this.gatewayAnchors.get(t.gateway);
+      if (g && g.spu === t.spu) {
+        const n = (this.ownSpuTunnels.get(g.name) ?? 1) - 1;
+        this.ownSpuTunnels.set(g.name, n);
+        if (n === 0) this.statsOf(g.spu).gatewaysWithoutTunnel++;
+      }
+    }
   }
 
   /** A site-to-site gateway or manual tunnel: same address pair's SPU (thread balancing), else least loaded. */
@@ -460,10 +577,7 @@ export class TunnelAnchors<S = string> {
 
   /** SPUs already anchoring a site-to-site gateway or manual tunnel of this local+remote pair. */
   private spuOfPair(pair: string): Set<S> {
-    const out = new Set<S>();
-    for (const g of this.gatewayAnchors.values()) if (g.kind === 'site-to-site' && pairKey(g.local, g.remote) === pair) out.add(g.spu);
-    for (const t of this.tunnelAnchors.values()) if (t.kind === 'manual' && pairKey(t.local, t.remote) === pair) out.add(t.spu);
-    return out;
+    return new Set(this.pairSpus.get(pair)?.keys() ?? []);
   }
 
   /** The next eligible SPU after the one the previous dynamic gateway took, in (fpc, pic) order. */
@@ -478,16 +592,15 @@ export class TunnelAnchors<S = string> {
   /** Least-used thread not used by the same pair on that SPU; lowest id on ties. */
   private pickThread(entry: SpuEntry<S>, pair: string): number {
     const threads = Math.max(1, entry.desc.flowThreads);
-    const used = new Array<number>(threads).fill(0);
-    const byPair = new Set<number>();
-    for (const t of this.tunnelAnchors.values()) {
-      if (t.spu !== entry.desc.id) continue;
-      if (t.thread < threads) used[t.thread]!++;
-      if (pairKey(t.local, t.remote) === pair) byPair.add(t.thread);
-    }
-    let free = [...used.keys()].filter((i) => !byPair.has(i));
-    if (free.length === 0) free = [...used.keys()];
-    return free.reduce((best, i) => (used[i]! < used[best]! ? i : best), free[0]!);
+    const st = this.stats.get(entry.desc.id);
+    const used = (i: number): number => st?.threadUse[i] ?? 0;
+    const byPair = st?.pairThreads.get(pair);
+    let best = -1;
+    for (let i = 0; i < threads; i++) if (!byPair?.has(i) && (best < 0 || used(i) < used(best))) best = i;
+    if (best >= 0) return best;
+    best = 0;
+    for (let i = 1; i < threads; i++) if (used(i) < used(best)) best = i;
+    return best;
   }
 
   /** The next usable entity of a profile, in configured order after the one used last. */

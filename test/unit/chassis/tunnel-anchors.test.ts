@@ -438,3 +438,40 @@ describe('queries for the show commands', () => {
     expect(describeSpu(spc2Card, spc2Card.spus[0]!)).toMatchObject({ flowThreads: 8, spc3: false, eligible: false });
   });
 });
+
+describe('the counts behind the choices stay exact through any sequence of changes', () => {
+  it('load factors and thread choices match a recount from scratch after 2,000 random anchor, remove, release and re-anchor steps', () => {
+    const spus = [spc3(2, 0), spc3(2, 1), spc2(4, 0), spc2(4, 1)];
+    const t = table(11, spus);
+    const r = new Random(99);
+    const recount = (id: string): number => {
+      const tunnels = t.tunnels().filter((x) => x.spu === id);
+      const withTunnel = new Set(tunnels.map((x) => x.gateway));
+      return tunnels.length + t.gateways().filter((g) => g.spu === id && !withTunnel.has(g.name)).length;
+    };
+    let nextTunnel = 1;
+    for (let step = 0; step < 2000; step++) {
+      const op = r.int(0, 9);
+      const gateways = t.gateways();
+      if (op <= 2 || gateways.length === 0) t.anchorGateway(gw(`G${r.int(0, 60)}`, `198.51.100.${r.int(1, 20)}`, r.int(0, 4) === 0 ? 'dynamic' : 'site-to-site'));
+      else if (op <= 5) tunnelOf(t, nextTunnel++, r.pick(gateways).name);
+      else if (op === 6) t.anchorTunnel({ id: nextTunnel++, vpn: 'M', local: LOCAL, remote: `192.0.2.${r.int(1, 5)}` });
+      else if (op === 7 && t.tunnels().length > 0) t.removeTunnel(r.pick(t.tunnels()).id);
+      else if (op === 8) t.removeGateway(r.pick(gateways).name);
+      else {
+        const victim = r.pick(spus);
+        const released = t.release(victim.id);
+        t.setSpu({ ...victim, eligible: true });
+        t.reanchor(released);
+      }
+      for (const l of t.loads()) expect(l.loadFactor).toBe(recount(l.spu) / l.flowThreads);
+    }
+    // Threads: no two tunnels of one address pair share a thread on an SPU while another is free.
+    for (const s of spus) {
+      const onSpu = t.tunnels().filter((x) => x.spu === s.id);
+      const pairs = new Map<string, number[]>();
+      for (const x of onSpu) pairs.set(`${x.local}|${x.remote}`, [...(pairs.get(`${x.local}|${x.remote}`) ?? []), x.thread]);
+      for (const threads of pairs.values()) if (threads.length <= s.flowThreads) expect(new Set(threads).size).toBe(threads.length);
+    }
+  });
+});
