@@ -117,17 +117,26 @@ class NativeCbc implements CbcContext {
 }
 
 class NativeHmac extends _HmacBase {
-  private readonly key: KeyObject | Uint8Array;
+  /** The key bytes (a copy), used as they are for the first MAC. */
+  private readonly raw: Uint8Array;
+  /**
+   * A KeyObject from the second MAC on: an SA's context MACs every packet, while the IKE PRF
+   * keys many contexts once (SKEYSEED, AUTH), where building a KeyObject would cost more than
+   * it saves. A KeyObject cannot be empty; HMAC with an empty key is legal (RFC 2104).
+   */
+  private keyObject: KeyObject | undefined;
+  private used = false;
 
   constructor(hash: HashName, macLength: number, key: Uint8Array) {
     super(hash, macLength);
-    // A KeyObject cannot be empty; HMAC with an empty key is legal (RFC 2104), so keep bytes then.
-    this.key = key.length > 0 ? createSecretKey(key) : new Uint8Array(0);
+    this.raw = key.slice();
   }
 
   mac(data: Uint8Array, suffix?: Uint8Array): Uint8Array {
     _bytes(data, 'data');
-    const h = createHmac(this.hash, this.key).update(data);
+    if (this.keyObject === undefined && this.used && this.raw.length > 0) this.keyObject = createSecretKey(this.raw);
+    this.used = true;
+    const h = createHmac(this.hash, this.keyObject ?? this.raw).update(data);
     if (suffix !== undefined) h.update(_bytes(suffix, 'suffix'));
     return h.digest();
   }
