@@ -129,7 +129,7 @@ class NativeHmac extends _HmacBase {
 
   constructor(hash: HashName, macLength: number, key: Uint8Array) {
     super(hash, macLength);
-    this.raw = key.slice();
+    this.raw = new Uint8Array(key); // a copy even of a Buffer (whose slice is a view)
   }
 
   mac(data: Uint8Array, suffix?: Uint8Array): Uint8Array {
