@@ -4,8 +4,10 @@
  * tunnel events and the views `show` renders. The protocol itself lives in ike/v2/ (one task per
  * concern, a task manager per IKE SA); kmd/daemon.ts and iked/daemon.ts are thin flavours.
  *
- * Per-SA state is plain objects driven by the task manager, not an xstate actor per SA: at the
- * target scale (10,000 tunnels, 1,000 setups/s) an actor per SA costs more than it explains.
+ * The daemon runs as an xstate actor on the device clock, and so does each IKE SA's lifecycle
+ * (v2/ike-sa-machine.ts). The actor owns the state `show` reports and the reason an SA went Down.
+ * The exchange data (keys, children, timers) stays plain objects driven by the task manager,
+ * because at 10,000 tunnels and 1,000 setups/s every byte and microsecond per SA counts.
  *
  * Create with `createIkeDaemon(flavour options, deps)` (async: it loads the crypto engine named
  * by `deps.engine`).
@@ -29,6 +31,7 @@ import type { IkeHeader, IkeMessage, Payload } from './wire/types.js';
 import type { IvSource } from './wire/sk.js';
 import type { Core } from './v2/core.js';
 import { IkeSa, type ChildSa, type GatewayRec, type TunnelRec } from './v2/ike-sa.js';
+import { createIkeDaemonActor, type IkeDaemonActor, type IkeSaEvent, type IkeSaLifecycleHost } from './v2/ike-sa-machine.js';
 import { identityText } from './v2/identity.js';
 import { copy, find, hex, notify } from './v2/payloads.js';
 import { TaskManager } from './v2/task-manager.js';
@@ -46,7 +49,11 @@ import { COOKIE_THRESHOLD, HALF_OPEN_TIMEOUT_MS, REKEYED_GRACE_MS, RESPONDER_REK
 /** What distinguishes kmd from iked (seed / facts §4; index numbering is our choice). */
 export interface FlavourOptions {
   readonly flavour: IkeFlavour;
-  /** First tunnel id (`show security ipsec security-associations` ID): kmd 131073, iked 500001. */
+  /**
+   * Where the device's tunnel ids start (`show security ipsec security-associations` ID): kmd
+   * 131073, iked 500001. The ids themselves come from `IpsecKernel.allocateTunnelId` (one
+   * counter per device, shared with manual tunnels); kernels built for one flavour start there.
+   */
   readonly firstTunnelId: number;
   /** First IKE SA index (`Index` column). */
   readonly firstSaIndex: number;
@@ -57,10 +64,23 @@ export interface DaemonOptions {
   readonly ivSource?: IvSource;
   /** Half-open IKE SAs from which cookies are required (default COOKIE_THRESHOLD). */
   readonly cookieThreshold?: number;
+  /**
+   * Called with every IKE SA as soon as its lifecycle actor runs (before any event reaches it):
+   * tests record the sequence of snapshots (`sa.lifecycle.subscribe`).
+   */
+  readonly onIkeSa?: (sa: IkeSa) => void;
 }
 
 const ZERO_SPI = new Uint8Array(8);
 const NO_RESPONSE = 'No response from peer. Negotiation failed';
+const DPD_DOWN = 'DPD detected peer as down';
+
+/** The lifecycle event of a failure line (ikeFailed's reasons). */
+function failureEvent(reason: string): IkeSaEvent {
+  if (reason === NO_RESPONSE) return { type: 'TIMEOUT', detail: reason };
+  if (reason === DPD_DOWN) return { type: 'DPD_DEAD' };
+  return { type: 'FAILED', reason };
+}
 
 export const EVENTS = {
   ikeUp: 'IKE SA negotiation successfully completed',
@@ -69,7 +89,7 @@ export const EVENTS = {
   ikeRekey: 'IKE SA rekey successfully completed',
   userClearedIke: 'User cleared IKE SA from CLI, corresponding IPSec SAs cleared',
   userClearedIpsec: 'User cleared IPSec SA from CLI',
-  dpdDown: 'DPD detected peer as down',
+  dpdDown: DPD_DOWN,
   configChanged: 'Tunnel configuration changed. Corresponding IKE/IPSec SAs are deleted',
   peerDeletedIke: 'Peer deleted IKE SA',
   peerDeletedIpsec: 'Peer deleted IPSec SA',
@@ -89,8 +109,8 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   readonly ivSource: IvSource | undefined;
   private model: IkeConfigModel | undefined;
   private readonly gateways = new Map<string, GatewayRec>();
+  /** Tunnel ids by `VPN#selector`, from the kernel's device-wide counter, kept for good. */
   private readonly tunnelIds = new Map<string, number>();
-  private nextTunnelId: number;
   private nextIndex: number;
   private readonly sas = new Map<string, IkeSa>();
   private readonly halfOpen = new Map<string, IkeSa>();
@@ -120,11 +140,23 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     this.randomBytes = deps.randomBytes;
     this.kernel = deps.kernel;
     this.ivSource = options.ivSource;
-    this.nextTunnelId = opts.firstTunnelId;
     this.nextIndex = opts.firstSaIndex;
     this.cookies = new CookieJar(deps.clock, deps.randomBytes);
     this.cookieThreshold = options.cookieThreshold ?? COOKIE_THRESHOLD;
+    this.onIkeSa = options.onIkeSa;
+    this.actor = createIkeDaemonActor(deps.clock);
+    this.lifecycleHost = {
+      down: (sa, why) => {
+        if (this.deps.trace) this.trace(`IKE SA ${sa.index} ${sa.gateway.name}: down (${why.cause}: ${why.detail})`);
+      },
+    };
   }
+
+  private readonly onIkeSa: ((sa: IkeSa) => void) | undefined;
+  /** The daemon as an actor on the device clock: Running until stop(); root of the SA actors. */
+  readonly actor: IkeDaemonActor;
+  /** What the IKE SA lifecycle actors call back (one object for all of them). */
+  private readonly lifecycleHost: IkeSaLifecycleHost<IkeSa>;
 
   // ---- logging ---------------------------------------------------------------------------
 
@@ -172,7 +204,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
         const key = `${vpn.name}#${i}`;
         let id = this.tunnelIds.get(key);
         if (id === undefined) {
-          id = this.nextTunnelId++;
+          id = this.kernel.allocateTunnelId();
           this.tunnelIds.set(key, id);
         }
         const fp = fingerprint(vpn, ipsecPolicy, p.pair);
@@ -219,7 +251,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       }
       if (sa) {
         for (const t of old.tunnels) if (t.child || t.negotiating) this.addEvent(t, EVENTS.configChanged);
-        this.deleteIke(sa, true, null);
+        this.deleteIke(sa, true, null, { type: 'DELETE', detail: EVENTS.configChanged });
       }
       this.kernel.releaseGateway(name);
       this.gateways.delete(name);
@@ -318,9 +350,10 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     }
   }
 
-  private newSa(role: 'initiator' | 'responder', spiI: Uint8Array, gw: GatewayRec, local: IkeEndpoint, remote: IkeEndpoint): IkeSa {
+  private newSa(role: 'initiator' | 'responder', spiI: Uint8Array, gw: GatewayRec, local: IkeEndpoint, remote: IkeEndpoint, rekeyed = false): IkeSa {
     const tm = new TaskManager();
-    const sa = new IkeSa(this.nextIndex++, role, spiI, gw, local, remote, tm);
+    const sa = new IkeSa(this.nextIndex++, role, spiI, gw, local, remote, tm, { clock: this.clock, host: this.lifecycleHost, rekeyed, daemon: this.actor });
+    this.onIkeSa?.(sa);
     tm.host = {
       clock: this.clock,
       encode: (type, response, messageId, payloads) => this.encode(sa, type, response, messageId, payloads),
@@ -604,6 +637,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     if (!offer.ok) {
       this.sendRaw(d.local, d.remote, h, ZERO_SPI, [notify(NotifyType.NO_PROPOSAL_CHOSEN)]);
       this.gatewayDown(gw, `IKE SA negotiation failed: ${offer.reason}`);
+      sa.signal({ type: 'FAILED', reason: `IKE SA negotiation failed: ${offer.reason}` });
       return;
     }
     sa.offer = offer.value.proposals;
@@ -612,6 +646,8 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     if (!ans.ok) {
       this.sendRaw(d.local, d.remote, h, ZERO_SPI, ans.payloads);
       if (ans.reason) this.gatewayDown(gw, ans.reason);
+      // An answered COOKIE / INVALID_KE request or a refusal: nothing is kept of this SA.
+      sa.signal({ type: 'FAILED', reason: ans.reason ?? 'IKE_SA_INIT answered with an error notify' });
       return;
     }
     sa.spiR = this.newSpi();
@@ -626,7 +662,6 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     sa.initRequest = copy(d.payload);
     sa.initResponse = bytes;
     sa.deriveKeys(this.engine, ans.gir, this.ivSource);
-    sa.state = 'authenticating';
     sa.tasks.seed(1, { messageId: 0, packets: [bytes] }, 0);
     this.sas.set(hex(sa.spiR), sa);
     this.halfOpen.set(key, sa);
@@ -636,7 +671,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       this.clock.setTimeout(() => {
         if (sa.state === 'authenticating') {
           this.trace(`IKE SA ${sa.index} ${gw.name}: half-open SA from ${sa.remote.address} expired without IKE_AUTH`);
-          this.removeSa(sa);
+          this.removeSa(sa, { type: 'HALF_OPEN_EXPIRED' });
         }
       }, HALF_OPEN_TIMEOUT_MS),
     );
@@ -773,7 +808,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   // ---- outcomes (Core) -------------------------------------------------------------------
 
   keyed(sa: IkeSa): void {
-    sa.state = 'authenticating';
+    sa.signal({ type: 'INIT_DONE' });
     if (sa.nat) {
       // NAT-T (RFC 7296 §2.23): from IKE_AUTH on, both ends use UDP 4500.
       sa.local = { address: sa.local.address, port: 4500 };
@@ -783,7 +818,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   }
 
   ikeEstablished(sa: IkeSa): void {
-    sa.state = 'established';
+    sa.signal({ type: 'AUTH_DONE' });
     const now = this.clock.now();
     sa.establishedAt = now;
     const life = ikeLifetimeSeconds(sa);
@@ -804,7 +839,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       const loser = winner === sa ? previous : sa;
       gw.ikeSa = winner;
       this.trace(`IKE SA ${loser.index} ${gw.name}: duplicate of IKE SA ${winner.index} with the same peer, deleting it`);
-      this.clock.setTimeout(() => this.deleteIke(loser, true, null), DUPLICATE_DELETE_MS);
+      this.clock.setTimeout(() => this.deleteIke(loser, true, null, { type: 'DELETE', detail: `duplicate of IKE SA ${winner.index}` }), DUPLICATE_DELETE_MS);
     } else if (previous && previous !== sa && previous.state !== 'dead') {
       // Our own attempt is still under way: it is judged when it completes.
       gw.ikeSa = previous.state === 'connecting' || previous.state === 'authenticating' ? sa : previous;
@@ -871,7 +906,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
         if (sa.state !== 'established') return;
         this.trace(`IKE SA ${sa.index} ${sa.gateway.name}: lifetime expired, re-establishing`);
         const tunnels = sa.gateway.tunnels.filter((t) => t.child || t.wanted);
-        this.deleteIke(sa, true, null);
+        this.deleteIke(sa, true, null, { type: 'DELETE', detail: 'lifetime expired' });
         for (const t of tunnels) if (t.wanted) this.ensureTunnel(t);
       }, life),
     );
@@ -890,7 +925,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       // INFORMATIONAL exchange, then forgets the SA.
       this.sendPackets(sa, this.encode(sa, ExchangeType.INFORMATIONAL, false, sa.tasks.nextRequestId, [notify(NotifyType.AUTHENTICATION_FAILED)]), false);
     }
-    this.deleteIke(sa, tellPeer && wasUp, null);
+    this.deleteIke(sa, tellPeer && wasUp, null, failureEvent(reason));
     for (const t of affected) {
       t.negotiating = false;
       this.recordDown(t, reason);
@@ -1045,7 +1080,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   ikeDeletedByPeer(sa: IkeSa): void {
     this.trace(`IKE SA ${sa.index} ${sa.gateway.name}: peer deleted the IKE SA`);
     const tunnels = sa.gateway.tunnels.filter((t) => t.child?.ikeSa === sa);
-    this.deleteIke(sa, false, null);
+    this.deleteIke(sa, false, null, { type: 'PEER_DELETED' });
     for (const t of tunnels) {
       this.addEvent(t, EVENTS.peerDeletedIke);
       this.recordDown(t, EVENTS.peerDeletedIke);
@@ -1083,6 +1118,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     }
     if (started) {
       // We started the rekey: delete the old SA (its children are gone from it already).
+      old.signal({ type: 'DELETE', detail: 'rekeyed' });
       old.tasks.initiate(new DeleteExchange(old, 'ike', () => this.removeSa(old)));
     } else {
       // The peer started it and will delete the old SA; forget it if it never does.
@@ -1106,36 +1142,43 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       adopt(next, rival, now, ikeLifetimeSeconds(next) * 1000);
       for (const t of rival.timers) this.clock.clearTimeout(t as TimerHandle);
       rival.timers = [];
-      rival.state = 'established';
       this.sas.set(hex(next.ourSpi), next);
       if (old.gateway.ikeSa === rival) old.gateway.ikeSa = next;
       this.startSaTimers(next);
     } else {
-      next.state = 'established';
+      // `next` was born established (a rekeyed SA) and never adopted the children.
       next.establishedAt = now;
       this.sas.set(hex(next.ourSpi), next);
     }
     // The loser: its creator deletes it; the other end forgets it if that Delete never comes.
-    if (loser.rekeyedByUs) loser.tasks.initiate(new DeleteExchange(loser, 'ike', () => this.removeSa(loser)));
+    if (loser.rekeyedByUs) {
+      loser.signal({ type: 'DELETE', detail: 'simultaneous rekey: the other IKE SA stays' });
+      loser.tasks.initiate(new DeleteExchange(loser, 'ike', () => this.removeSa(loser)));
+    }
     else loser.timers.push(this.clock.setTimeout(() => this.removeSa(loser), REKEYED_GRACE_MS));
     // The old SA: deleted by the creator of the survivor.
     for (const t of old.timers) this.clock.clearTimeout(t as TimerHandle);
     old.timers = [];
-    if (winner.rekeyedByUs) old.tasks.initiate(new DeleteExchange(old, 'ike', () => this.removeSa(old)));
+    if (winner.rekeyedByUs) {
+      old.signal({ type: 'DELETE', detail: 'rekeyed' });
+      old.tasks.initiate(new DeleteExchange(old, 'ike', () => this.removeSa(old)));
+    }
     else old.timers.push(this.clock.setTimeout(() => this.removeSa(old), REKEYED_GRACE_MS));
   }
 
   newRekeyedSa(old: IkeSa, role: 'initiator' | 'responder', spiI: Uint8Array): IkeSa {
-    return this.newSa(role, spiI, old.gateway, old.local, old.remote);
+    return this.newSa(role, spiI, old.gateway, old.local, old.remote, true);
   }
 
   /** Rekey the IKE SA now (its lifetime timer calls this; tests call it directly). */
   rekeyIke(sa: IkeSa): void {
     if (sa.state !== 'established') return;
+    sa.signal({ type: 'REKEY_START' });
     sa.tasks.initiate(
       new IkeRekeyExchange(this, sa, () => this.newSpi(), (next, reason) => {
         if (next) this.ikeRekeyed(sa, next, true);
         else {
+          sa.signal({ type: 'REKEY_FAILED' });
           this.trace(`IKE SA ${sa.index} ${sa.gateway.name}: ${reason}; the SA will be re-established at its expiry`);
         }
       }),
@@ -1143,23 +1186,26 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   }
 
   /** Delete an IKE SA and its CHILD SAs: INFORMATIONAL Delete to the peer when `tellPeer`, then local removal. */
-  private deleteIke(sa: IkeSa, tellPeer: boolean, event: string | null): void {
+  private deleteIke(sa: IkeSa, tellPeer: boolean, event: string | null, end: IkeSaEvent): void {
     if (sa.state === 'dead') return;
+    const wasUp = sa.state === 'established';
     for (const c of [...sa.children]) {
       if (event) this.addEvent(c.tunnel, event);
       this.retireChild(c, false);
     }
-    if (tellPeer && sa.state === 'established') {
+    if (tellPeer && wasUp) {
       // Send the Delete once, without waiting for the answer (the SA is gone on our side).
       const payloads: Payload[] = [{ kind: 'delete', critical: false, protocol: 1, spis: [] }];
       const id = sa.tasks.nextRequestId;
       this.sendPackets(sa, this.encode(sa, ExchangeType.INFORMATIONAL, false, id, payloads), false);
     }
-    this.removeSa(sa);
+    this.removeSa(sa, end);
   }
 
-  private removeSa(sa: IkeSa): void {
-    sa.state = 'dead';
+  /** Forget an IKE SA: its lifecycle ends (with `end`, else as it stands), timers and tasks stop. */
+  private removeSa(sa: IkeSa, end?: IkeSaEvent): void {
+    if (end) sa.signal(end);
+    sa.signal({ type: 'REMOVED' });
     sa.tasks.stop();
     for (const t of sa.timers) this.clock.clearTimeout(t as TimerHandle);
     sa.timers = [];
@@ -1214,7 +1260,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       const tunnels = sa.gateway.tunnels.filter((t) => t.child?.ikeSa === sa || t.negotiating);
       this.trace(`IKE SA ${sa.index} ${sa.gateway.name}: ${EVENTS.userClearedIke}`);
       for (const t of tunnels) this.addEvent(t, EVENTS.userClearedIke);
-      this.deleteIke(sa, true, null);
+      this.deleteIke(sa, true, null, { type: 'DELETE', detail: EVENTS.userClearedIke });
       for (const t of tunnels) t.negotiating = false;
       for (const t of sa.gateway.tunnels) if (t.vpn.establishTunnels === 'immediately') this.ensureTunnel(t);
     }
@@ -1248,7 +1294,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
         removals.push(this.kernel.remove(c.inboundSpi));
       }
       sa.children = [];
-      this.removeSa(sa);
+      this.removeSa(sa, { type: 'DELETE', detail: 'daemon stopped' });
     }
     for (const gw of this.gateways.values()) {
       for (const t of gw.tunnels) {
@@ -1257,6 +1303,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       }
       this.kernel.releaseGateway(gw.name);
     }
+    this.actor.send({ type: 'STOP' });
     await Promise.all(removals);
   }
 

@@ -3,7 +3,8 @@
  * ADVPN came to iked in 23.4R1; commit refuses them before that, so the daemon honours whatever
  * configuration it is given.
  *
- * Numbering: tunnel ids from 500001 (as iked boxes show); IKE SA indexes are small numbers on
+ * Numbering: tunnel ids from 500001 (as iked boxes show), drawn from the device's one counter
+ * (`IpsecKernel.allocateTunnelId`, shared with manual tunnels); IKE SA indexes are small numbers on
  * iked builds (facts §6) — we start at 1 and count up (our choice).
  */
 import { createIkeDaemon, type DaemonOptions, type FlavourOptions, type SharedIkeDaemon } from '../ike/daemon.js';

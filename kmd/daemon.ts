@@ -3,7 +3,8 @@
  * SPC2-only boxes, whose crypto engine is the software one (`deps.engine` says which; the chassis
  * passes 'software' there, seed Table 5).
  *
- * Numbering: tunnel ids from 131073 (0x20001, as kmd boxes show); IKE SA indexes are 7-digit
+ * Numbering: tunnel ids from 131073 (0x20001, as kmd boxes show), drawn from the device's one
+ * counter (`IpsecKernel.allocateTunnelId`, shared with manual tunnels); IKE SA indexes are 7-digit
  * numbers on kmd boxes (facts §6) — we start at 4194305 (0x400001) and count up (our choice).
  */
 import { createIkeDaemon, type DaemonOptions, type FlavourOptions, type SharedIkeDaemon } from '../ike/daemon.js';

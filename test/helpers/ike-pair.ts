@@ -16,6 +16,8 @@ import { VirtualClock } from '../../sim/clock.js';
 import { Random } from '../../sim/random.js';
 import { decodeMessage } from '../../ike/wire/message.js';
 import type { IkeMessage } from '../../ike/wire/types.js';
+import type { IkeSa } from '../../ike/v2/ike-sa.js';
+import { lifecycleText } from '../../ike/v2/ike-sa-machine.js';
 import { MockKernel } from './mock-kernel.js';
 
 export const A_ADDR = '192.0.2.1';
@@ -128,8 +130,8 @@ export class IkePair {
   readonly clock = new VirtualClock();
   readonly wire: InFlight[] = [];
   readonly delivered: InFlight[] = [];
-  readonly kernelA = new MockKernel(0xa0000001);
-  readonly kernelB = new MockKernel(0xb0000001);
+  readonly kernelA: MockKernel;
+  readonly kernelB: MockKernel;
   readonly traceA: string[] = [];
   readonly traceB: string[] = [];
   readonly keepalives: { from: Side; local: IkeEndpoint; remote: IkeEndpoint }[] = [];
@@ -138,7 +140,11 @@ export class IkePair {
   configA!: IkeConfigModel;
   configB!: IkeConfigModel;
 
-  private constructor(readonly options: PairOptions) {}
+  private constructor(readonly options: PairOptions) {
+    // Each side's kernel numbers tunnels as its device would (kmd 131073+, iked 500001+).
+    this.kernelA = new MockKernel(0xa0000001, (options.flavourA === 'iked' ? IKED_FLAVOUR : KMD_FLAVOUR).firstTunnelId);
+    this.kernelB = new MockKernel(0xb0000001, (options.flavourB === 'iked' ? IKED_FLAVOUR : KMD_FLAVOUR).firstTunnelId);
+  }
 
   static async create(options: PairOptions): Promise<IkePair> {
     const p = new IkePair(options);
@@ -158,7 +164,7 @@ export class IkePair {
       engine: options.engineA ?? 'native',
       hostname: () => 'site-a',
       trace: (l) => p.traceA.push(l),
-    }, { ivSource: seededBytes(ra.fork()) });
+    }, { ivSource: seededBytes(ra.fork()), onIkeSa: (sa) => p.record('a', sa) });
     p.b = await createIkeDaemon(flavour(options.flavourB), {
       clock: p.clock,
       random: rb,
@@ -168,12 +174,32 @@ export class IkePair {
       engine: options.engineB ?? 'native',
       hostname: () => 'site-b',
       trace: (l) => p.traceB.push(l),
-    }, { ivSource: seededBytes(rb.fork()), ...(options.cookieThresholdB !== undefined ? { cookieThreshold: options.cookieThresholdB } : {}) });
+    }, { ivSource: seededBytes(rb.fork()), onIkeSa: (sa) => p.record('b', sa), ...(options.cookieThresholdB !== undefined ? { cookieThreshold: options.cookieThresholdB } : {}) });
     if (!options.noConfigure) {
       p.a.configure(p.configA);
       p.b.configure(p.configB);
     }
     return p;
+  }
+
+  /**
+   * Every IKE SA of each side, in creation order, with the sequence of its lifecycle snapshots
+   * (`Connecting.InitSent`, `Established.Active`, `Down(timeout)` …; repeats folded).
+   */
+  readonly lifecycles: Record<Side, Array<{ readonly sa: IkeSa; readonly states: string[] }>> = { a: [], b: [] };
+
+  private record(side: Side, sa: IkeSa): void {
+    const states = [lifecycleText(sa.lifecycle.getSnapshot())];
+    this.lifecycles[side].push({ sa, states });
+    sa.lifecycle.subscribe((snap) => {
+      const text = lifecycleText(snap);
+      if (states[states.length - 1] !== text) states.push(text);
+    });
+  }
+
+  /** The lifecycle sequences of one side's IKE SAs, in creation order. */
+  states(side: Side): string[][] {
+    return this.lifecycles[side].map((l) => l.states);
   }
 
   private transport(side: Side): IkeTransport {

@@ -1,5 +1,5 @@
 /**
- * A recording IpsecKernel for the IKE daemon tests: SPIs from a counter, installs kept by
+ * A recording IpsecKernel for the IKE daemon tests: SPIs and tunnel ids from counters, installs kept by
  * inbound SPI (with the whole ChildSaInstall), removals and gateway anchors recorded, counters
  * settable per SA, and an optional refusal to test install failures.
  */
@@ -15,12 +15,24 @@ export class MockKernel implements IpsecKernel {
   readonly traffic = new Map<number, ChildSaCounters>();
   refuse: string | undefined;
 
-  constructor(firstSpi = 0xc0000001) {
+  private nextTunnelId: number;
+  /** Tunnel ids handed out, in order. */
+  readonly tunnelIds: number[] = [];
+
+  /** `firstTunnelId`: where the device's counter starts (kmd 131073, iked 500001). */
+  constructor(firstSpi = 0xc0000001, firstTunnelId = 131073) {
     this.nextSpi = firstSpi;
+    this.nextTunnelId = firstTunnelId;
   }
 
   allocateSpi(): number {
     return this.nextSpi++ >>> 0;
+  }
+
+  allocateTunnelId(): number {
+    const id = this.nextTunnelId++;
+    this.tunnelIds.push(id);
+    return id;
   }
 
   async install(sa: ChildSaInstall): Promise<ChildSaPlacement> {

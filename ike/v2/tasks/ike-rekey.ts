@@ -32,11 +32,11 @@ export function adopt(next: IkeSa, old: IkeSa, now: number, lifetimeMs: number):
   old.children = [];
   next.childrenCreated = old.childrenCreated;
   next.childrenDeleted = old.childrenDeleted;
-  next.state = 'established';
   next.establishedAt = now;
   next.expiresAt = now + lifetimeMs;
   next.lastHeard = now;
-  old.state = 'rekeyed';
+  // `next` was born established (ike-sa-machine.ts); the old SA is now only waiting for its Delete.
+  old.signal({ type: 'REKEY_DONE' });
 }
 
 export class IkeRekeyExchange implements Exchange {
