@@ -233,7 +233,7 @@ export async function bringUp(n: number, opts: { limitMs?: number; peer?: 'devic
       },
       kernel: {
         allocateSpi: (protocol) => deps.kernel.allocateSpi(protocol),
-        ...(deps.kernel.allocateTunnelId ? { allocateTunnelId: () => deps.kernel.allocateTunnelId!() } : {}),
+        allocateTunnelId: () => deps.kernel.allocateTunnelId(),
         install: async (sa) => {
           try {
             const placement = await deps.kernel.install(sa);
@@ -314,9 +314,11 @@ export async function bringUp(n: number, opts: { limitMs?: number; peer?: 'devic
 /** A kernel that installs nothing (SPIs from a counter): the daemon's own cost only. */
 function nullKernel(first: number, counter: { installs: number; last: number }): IpsecKernel {
   let spi = first;
+  let tunnelId = 500001;
   const placement: ChildSaPlacement = { fpc: 2, pic: 0, thread: 0, engine: 'native' };
   return {
     allocateSpi: () => spi++ >>> 0,
+    allocateTunnelId: () => tunnelId++,
     install: async () => {
       counter.installs++;
       counter.last = performance.now();

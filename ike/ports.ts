@@ -98,6 +98,12 @@ export interface IpsecKernel {
   /** A fresh inbound SPI, unique on this device (never 0..255). */
   allocateSpi(protocol: 'esp' | 'ah'): number;
   /**
+   * A fresh tunnel id (`show security ipsec security-associations` ID) from the device's one
+   * counter, which manual tunnels share: 131073, 131074 … on a kmd device, 500001 … on an iked
+   * one (facts §6). The daemon asks once per (VPN, traffic selector) and keeps the id.
+   */
+  allocateTunnelId(): number;
+  /**
    * Anchor the pair (the gateway's SPU, by the seed's rules) and install it. Rejects with an
    * Error whose message says why (no SPU online, the SA layer refused a field).
    */

@@ -245,7 +245,12 @@ export class Tunnels {
     const outer = gateway.value.length === 16 ? 6 : 4;
     const local = this.packets.addressOf(vpn.externalInterface, outer);
     if (!local) return this.refuse(vpn, `${vpn.externalInterface} has no ${outer === 6 ? 'inet6' : 'inet'} address`);
-    const id = this.ids.get(vpn.name) ?? this.nextId;
+    // The id is the VPN's from its first attempt on (stable across reinstalls and refusals).
+    let id = this.ids.get(vpn.name);
+    if (id === undefined) {
+      id = this.allocateTunnelId();
+      this.ids.set(vpn.name, id);
+    }
     this.refreshSpus();
     // Manual tunnels sit in the anchoring table under their negated id (IKE tunnel ids are the daemon's).
     const anchor = this.anchors.anchorTunnel({ id: -id, vpn: vpn.name, local, remote: vpn.gateway });
@@ -287,10 +292,6 @@ export class Tunnels {
       return this.refuse(vpn, (err as Error).message);
     }
     this.refused.delete(vpn.name);
-    if (!this.ids.has(vpn.name)) {
-      this.nextId++;
-      this.ids.set(vpn.name, id);
-    }
     const t: Tunnel = { id, vpn, local, outer, spu, engine: path.engine, path, inbound, outbound, installedAt: this.device.now() };
     this.tunnels.set(vpn.name, t);
     this.bySpi[vpn.protocol].set(vpn.spi, t);
@@ -466,12 +467,21 @@ export class Tunnels {
   kernel(): IpsecKernel {
     return {
       allocateSpi: (protocol) => this.allocateSpi(protocol),
+      allocateTunnelId: () => this.allocateTunnelId(),
       install: (sa) => this.network.track(this.installPair(sa)),
       remove: (spi) => this.network.track(this.removePair(spi)),
       counters: (spi) => this.pairCounters(spi),
       anchorGateway: (gateway, local, remote) => this.anchorGateway(gateway, local, remote),
       releaseGateway: (gateway) => this.releaseGateway(gateway),
     };
+  }
+
+  /**
+   * The device's one tunnel-id counter (kmd 131073+, iked 500001+): IKE tunnels take theirs
+   * through the kernel port, manual tunnels at their first install, so no two share an id.
+   */
+  allocateTunnelId(): number {
+    return this.nextId++;
   }
 
   private spiInUse(spi: number): boolean {
