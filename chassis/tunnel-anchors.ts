@@ -363,6 +363,13 @@ export class TunnelAnchors<S = string> {
     return this.tunnelAnchors.get(id);
   }
 
+  /** The SPUs that anchor at least one gateway or tunnel. */
+  spusInUse(): S[] {
+    const out: S[] = [];
+    for (const [spu, st] of this.stats) if (st.gateways > 0 || st.tunnels > 0) out.push(spu);
+    return out;
+  }
+
   /** Every anchored gateway, by gateway id. */
   gateways(): GatewayAnchor<S>[] {
     return [...this.gatewayAnchors.values()].sort((a, b) => a.gatewayId - b.gatewayId);

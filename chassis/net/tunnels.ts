@@ -131,6 +131,12 @@ export class Tunnels {
   /** Gateways and tunnels by SPU (manual tunnels are keyed there by their negated id). */
   readonly anchors: TunnelAnchors<Spu>;
   private readonly ikePairs = new Map<number, IkePair>();
+  /** IKE pairs per SPU and per gateway, kept as pairs come and go (sweep and release look here). */
+  private readonly pairsOnSpu = new Map<Spu, number>();
+  private readonly pairsOfGateway = new Map<string, number>();
+  private readonly pairsOfTunnel = new Map<number, number>();
+  /** SPIs of the configured manual VPNs (refreshed at each reconcile), never handed to IKE. */
+  private manualSpis = new Set<number>();
   private readonly ikeByInterface = new Map<string, IkePair[]>();
   /** SPIs handed out by `allocateSpi` and not yet released. */
   private readonly allocated = new Set<number>();
@@ -180,10 +186,10 @@ export class Tunnels {
    * back at the next reconcile.
    */
   sweep(): void {
+    // Only SPUs that hold something can lose it (a handful, whatever the number of tunnels).
     const dead = new Set<Spu>();
-    for (const g of this.anchors.gateways()) if (!this.alive(g.spu)) dead.add(g.spu);
-    for (const t of this.anchors.tunnels()) if (!this.alive(t.spu)) dead.add(t.spu);
-    for (const p of this.ikePairs.values()) if (!this.alive(p.spu)) dead.add(p.spu);
+    for (const spu of this.anchors.spusInUse()) if (!this.alive(spu)) dead.add(spu);
+    for (const spu of this.pairsOnSpu.keys()) if (!this.alive(spu)) dead.add(spu);
     if (dead.size === 0) return;
     const lostGateways = new Set<string>();
     for (const spu of dead) {
@@ -209,6 +215,7 @@ export class Tunnels {
   private async doReconcile(): Promise<void> {
     this.sweep();
     const wanted = new Map(manualVpns(this.device.config.active).map((v) => [v.name, v]));
+    this.manualSpis = new Set([...wanted.values()].map((v) => v.spi));
     for (const name of [...this.refused.keys()]) if (!wanted.has(name)) this.refused.delete(name);
     for (const [name, t] of [...this.tunnels]) {
       const keep = wanted.get(name);
@@ -485,8 +492,7 @@ export class Tunnels {
   }
 
   private spiInUse(spi: number): boolean {
-    if (this.allocated.has(spi) || this.ikePairs.has(spi) || this.bySpi.esp.has(spi) || this.bySpi.ah.has(spi)) return true;
-    return manualVpns(this.device.config.active).some((v) => v.spi === spi);
+    return this.allocated.has(spi) || this.ikePairs.has(spi) || this.bySpi.esp.has(spi) || this.bySpi.ah.has(spi) || this.manualSpis.has(spi);
   }
 
   allocateSpi(_protocol: 'esp' | 'ah'): number {
@@ -515,7 +521,7 @@ export class Tunnels {
   }
 
   releaseGateway(gateway: string): void {
-    if ([...this.ikePairs.values()].some((p) => p.sa.gateway === gateway)) {
+    if ((this.pairsOfGateway.get(gateway) ?? 0) > 0) {
       this.releaseWhenEmpty.add(gateway);
       return;
     }
@@ -545,7 +551,7 @@ export class Tunnels {
       ...(sa.distributionProfile !== undefined ? { distributionProfile: sa.distributionProfile } : {}),
     });
     const dropAnchor = (): void => {
-      if (!hadAnchor && ![...this.ikePairs.values()].some((p) => p.sa.tunnelId === sa.tunnelId)) this.anchors.removeTunnel(sa.tunnelId);
+      if (!hadAnchor && (this.pairsOfTunnel.get(sa.tunnelId) ?? 0) === 0) this.anchors.removeTunnel(sa.tunnelId);
     };
     const path = anchor ? this.pathFor(anchor.spu) : undefined;
     if (!anchor || !path) {
@@ -607,6 +613,9 @@ export class Tunnels {
     };
     this.allocated.delete(sa.inbound.spi);
     this.ikePairs.set(sa.inbound.spi, pair);
+    this.pairsOnSpu.set(pair.spu, (this.pairsOnSpu.get(pair.spu) ?? 0) + 1);
+    this.pairsOfGateway.set(sa.gateway, (this.pairsOfGateway.get(sa.gateway) ?? 0) + 1);
+    this.pairsOfTunnel.set(sa.tunnelId, (this.pairsOfTunnel.get(sa.tunnelId) ?? 0) + 1);
     if (sa.bindInterface !== undefined) {
       // Newest first: after a rekey the new pair carries the traffic while the old one drains.
       this.ikeByInterface.set(sa.bindInterface, [pair, ...(this.ikeByInterface.get(sa.bindInterface) ?? [])]);
@@ -617,7 +626,16 @@ export class Tunnels {
   /** Forget a pair (its SAs are removed by the caller, or died with their SPU). */
   private dropPair(p: IkePair): void {
     const spi = p.sa.inbound.spi;
-    this.ikePairs.delete(spi);
+    if (!this.ikePairs.delete(spi)) return;
+    const onSpu = (this.pairsOnSpu.get(p.spu) ?? 1) - 1;
+    if (onSpu > 0) this.pairsOnSpu.set(p.spu, onSpu);
+    else this.pairsOnSpu.delete(p.spu);
+    const ofGateway = (this.pairsOfGateway.get(p.sa.gateway) ?? 1) - 1;
+    if (ofGateway > 0) this.pairsOfGateway.set(p.sa.gateway, ofGateway);
+    else this.pairsOfGateway.delete(p.sa.gateway);
+    const ofTunnel = (this.pairsOfTunnel.get(p.sa.tunnelId) ?? 1) - 1;
+    if (ofTunnel > 0) this.pairsOfTunnel.set(p.sa.tunnelId, ofTunnel);
+    else this.pairsOfTunnel.delete(p.sa.tunnelId);
     this.allocated.delete(spi);
     const bind = p.sa.bindInterface;
     if (bind !== undefined) {
@@ -629,9 +647,9 @@ export class Tunnels {
     addInto(this.orphan, c);
     this.orphanTsCheckFail += p.tsCheckFail;
     this.ikeBaseline.delete(p);
-    if (![...this.ikePairs.values()].some((x) => x.sa.tunnelId === p.sa.tunnelId)) this.anchors.removeTunnel(p.sa.tunnelId);
+    if (ofTunnel <= 0) this.anchors.removeTunnel(p.sa.tunnelId);
     const gw = p.sa.gateway;
-    if (this.releaseWhenEmpty.has(gw) && ![...this.ikePairs.values()].some((x) => x.sa.gateway === gw)) {
+    if (this.releaseWhenEmpty.has(gw) && ofGateway <= 0) {
       this.releaseWhenEmpty.delete(gw);
       this.anchors.removeGateway(gw);
     }
