@@ -7,7 +7,7 @@
  * SK_d, SK_pi and SK_pr (RFC 7296 §2.14), is their output length (RFC 4868 §2.1.2 for SHA-2; the
  * full hash output for MD5 and SHA-1 as well, 16 and 20 bytes). An HMAC PRF takes keys of any
  * length, so SKEYSEED = prf(Ni | Nr, g^ir) needs none of the special nonce handling that
- * AES-XCBC-PRF-128 and AES-CMAC-PRF-128 get in §2.14 (those two are not implemented).
+ * AES-XCBC-PRF-128 and AES-CMAC-PRF-128 get in §2.14 (this emulator offers neither).
  */
 import type { CryptoEngine, HmacContext } from './engine.js';
 import type { HashName } from './suites.js';
@@ -59,7 +59,7 @@ export interface Prf {
   keyed(key: Uint8Array): HmacContext;
 }
 
-/** The PRF `id` on `engine`; RangeError for an id not implemented. */
+/** The PRF `id` on `engine`; RangeError for an id this emulator does not offer. */
 export function createPrf(engine: CryptoEngine, id: PrfId): Prf {
   if (!isSupportedPrf(id)) {
     throw new RangeError(`prf: unsupported PRF transform ${JSON.stringify(id)} (expected 1, 2, 5, 6 or 7)`);

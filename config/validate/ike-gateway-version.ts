@@ -1,7 +1,7 @@
 /**
  * IKE version of the gateways IKE VPNs use. The YANG default of `security ike gateway G
  * version` is v1-only, and such a gateway must never silently speak IKEv2; IKEv1 (Main and
- * Aggressive mode) is not implemented in this emulator yet, so a gateway an active IKE VPN uses
+ * Aggressive mode) is not available in this emulator yet, so a gateway an active IKE VPN uses
  * must say `version v2-only` for now. One error per gateway, whatever the number of VPNs on it;
  * a gateway no VPN uses, and a VPN naming an undefined gateway (the references rule's error),
  * are not reported here.
@@ -26,8 +26,8 @@ export const ikeGatewayVersionRule: Rule = (root) => {
       statement: version === undefined ? 'version' : `version ${version}`,
       message:
         version === undefined
-          ? `IKE gateway ${gw} (used by ${usedBy}) defaults to version v1-only, and IKEv1 is not implemented in this emulator yet: set version v2-only for now`
-          : `IKEv1 is not implemented in this emulator yet: IKE gateway ${gw} (used by ${usedBy}) must use version v2-only for now`,
+          ? `IKE gateway ${gw} (used by ${usedBy}) defaults to version v1-only, and IKEv1 is not available in this emulator yet: set version v2-only for now`
+          : `IKEv1 is not available in this emulator yet: IKE gateway ${gw} (used by ${usedBy}) must use version v2-only for now`,
     });
   }
   return errors;

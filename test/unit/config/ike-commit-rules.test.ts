@@ -1,6 +1,6 @@
 /**
  * The IKE version of a gateway an IKE VPN uses: `version` defaults to v1-only (YANG), IKEv1 is
- * not implemented in this emulator yet, and a v1-only gateway must never silently speak IKEv2 —
+ * not available in this emulator yet, and a v1-only gateway must never silently speak IKEv2 —
  * so commit refuses it, with the exact Junos-style lines, and changes nothing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,15 +16,15 @@ type Opts = DeviceOptions;
 const DEFAULTED = (gw: string, users: string) => [
   `[edit security ike gateway ${gw}]`,
   "    'version'",
-  `        IKE gateway ${gw} (used by ${users}) defaults to version v1-only, and IKEv1 is not implemented in this emulator yet: set version v2-only for now`,
+  `        IKE gateway ${gw} (used by ${users}) defaults to version v1-only, and IKEv1 is not available in this emulator yet: set version v2-only for now`,
 ];
 const EXPLICIT = (gw: string, users: string) => [
   `[edit security ike gateway ${gw}]`,
   "    'version v1-only'",
-  `        IKEv1 is not implemented in this emulator yet: IKE gateway ${gw} (used by ${users}) must use version v2-only for now`,
+  `        IKEv1 is not available in this emulator yet: IKE gateway ${gw} (used by ${users}) must use version v2-only for now`,
 ];
 
-describe('an IKE VPN gateway must use version v2-only (IKEv1 not implemented yet)', () => {
+describe('an IKE VPN gateway must use version v2-only (IKEv1 not available yet)', () => {
   it.each([
     ['SPC3 (iked)', [[1, 'ioc4'], [2, 'spc3']], {}],
     ['SPC2 only (kmd)', [[1, 'ioc4'], [2, 'spc2']], { junosIke: false }],

@@ -39,7 +39,7 @@ describe('PRF table', () => {
       [7, 'PRF_HMAC_SHA2_512', 'sha512', 64, 64],
     ]);
     for (const id of [0, 3, 4, 8, '5', null]) expect(isSupportedPrf(id)).toBe(false);
-    expect(() => createPrf(nativeEngine, 4 as PrfId)).toThrow(RangeError); // AES-XCBC-PRF-128: not implemented
+    expect(() => createPrf(nativeEngine, 4 as PrfId)).toThrow(RangeError); // AES-XCBC-PRF-128: not offered
   });
 });
 
