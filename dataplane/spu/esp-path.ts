@@ -259,6 +259,8 @@ export class EspPath {
   /** Drops that belong to no SA (bad header before the SPI, unknown SPI), and removed SAs. */
   private readonly spuCounters = zeroCounters();
   private readonly open: Record<Direction, OpenBatch | null> = { out: null, in: null };
+  /** SA installs waiting for the end of the tick (see keyOnThread). */
+  private installs: Array<{ readonly req: InstallSaRequest; readonly resolve: () => void; readonly reject: (err: unknown) => void }> = [];
   private readonly pool: ArrayBuffer[] = [];
   private flushScheduled = false;
   private inFlight = 0;
@@ -307,13 +309,41 @@ export class EspPath {
     if (inbound) index.set(sa.spi, state);
     this.sas.set(handle, state);
     try {
-      await this.spu.run<InstallSaReply[]>('installSa', { handle, sa, engine } satisfies InstallSaRequest);
+      await this.keyOnThread({ handle, sa, engine });
     } catch (err) {
       this.sas.delete(handle);
       if (inbound) index.delete(sa.spi);
       throw err;
     }
     return handle;
+  }
+
+  /**
+   * Key an SA on the SPU thread. The installs of one tick leave together as one task: thousands
+   * of tunnels coming up at once would otherwise pay a thread round trip each.
+   */
+  private keyOnThread(req: InstallSaRequest): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.installs.push({ req, resolve, reject });
+      if (this.installs.length > 1) return;
+      queueMicrotask(() => {
+        const batch = this.installs;
+        this.installs = [];
+        this.spu.run<InstallSaReply[]>('installSa', batch.map((b) => b.req)).then(
+          (replies) => {
+            const byHandle = new Map(replies.map((r) => [r.handle, r]));
+            for (const b of batch) {
+              const r = byHandle.get(b.req.handle);
+              if (r && r.error === undefined) b.resolve();
+              else b.reject(new Error(r?.error ?? 'the SPU thread did not key the SA'));
+            }
+          },
+          (err: unknown) => {
+            for (const b of batch) b.reject(err);
+          },
+        );
+      });
+    });
   }
 
   /** Remove an SA: packets already queued for it are processed first; its counters stay in the totals. */

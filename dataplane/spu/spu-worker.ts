@@ -50,20 +50,29 @@ export interface InstallSaReply {
   readonly handle: number;
   readonly engine: EngineName;
   readonly threadId: number;
+  /** Why this SA could not be keyed (the others of the same request are unaffected). */
+  readonly error?: string;
 }
 
 /** Keyed crypto per SA handle, for this thread's life (a parked thread comes back empty). */
 const transforms = new Map<number, SaTransform>();
 
-/** Key one SA (or several: the main thread reinstalls in bulk after a park) on this thread. */
+/**
+ * Key one SA or several (the main thread sends the installs of one tick together, and
+ * reinstalls in bulk after a park); a reply per SA, with `error` for one that could not be keyed.
+ */
 export async function installSa(req: InstallSaRequest | readonly InstallSaRequest[]): Promise<InstallSaReply[]> {
   const list: readonly InstallSaRequest[] = Array.isArray(req) ? req : [req as InstallSaRequest];
   const [{ loadEngine }, { createTransform }] = await Promise.all([import('../../crypto/engine.js'), import('../esp/transform.js')]);
   const replies: InstallSaReply[] = [];
   for (const r of list) {
-    const engine = await loadEngine(r.engine);
-    transforms.set(r.handle, createTransform(r.sa, engine));
-    replies.push({ handle: r.handle, engine: engine.name, threadId });
+    try {
+      const engine = await loadEngine(r.engine);
+      transforms.set(r.handle, createTransform(r.sa, engine));
+      replies.push({ handle: r.handle, engine: engine.name, threadId });
+    } catch (err) {
+      replies.push({ handle: r.handle, engine: r.engine, threadId, error: err instanceof Error ? err.message : String(err) });
+    }
   }
   return replies;
 }

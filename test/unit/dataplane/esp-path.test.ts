@@ -279,6 +279,24 @@ describe('EspPath on a real SPU thread', () => {
     expect(path.status(out)!.counters.encryptedPackets).toBe(351);
   });
 
+  it('keys the SAs installed in one tick with one task on the SPU thread', async () => {
+    const s = spu();
+    const calls: string[] = [];
+    const run = s.run.bind(s);
+    s.run = <R>(handler: string, payload: unknown): Promise<R> => {
+      calls.push(`${handler}:${Array.isArray(payload) ? payload.length : 1}`);
+      return run<R>(handler, payload);
+    };
+    const path = new EspPath(s);
+    const sas = Array.from({ length: 40 }, (_, i) => espSa('aes-128-gcm', null, { spi: 0xb000 + i }));
+    const handles = await Promise.all(sas.flatMap((sa) => [path.installSa({ ...sa, direction: 'outbound' }), path.installSa({ ...sa, direction: 'inbound' })]));
+    expect(calls).toEqual(['installSa:80']);
+    expect(new Set(handles).size).toBe(80);
+    // Each SA works: a packet through the 7th pair.
+    const sealed = okBytes(await path.protect(handles[12]!, innerPacket(64)));
+    expect(toHex(okBytes(await path.unprotect(sealed)))).toBe(toHex(innerPacket(64)));
+  });
+
   it('never throws on bad input: unknown handle, oversize packet, removed SA', async () => {
     const s = spu();
     const path = new EspPath(s);
