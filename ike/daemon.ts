@@ -389,7 +389,9 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     if (type === ExchangeType.IKE_SA_INIT) return [encodeMessage({ header, payloads: ordered })];
     const bytes = encodeMessage({ header, inner: ordered }, { cipher: sa.sendCipher! });
     const family = sa.remote.address.includes(':') ? 6 : 4;
-    const limit = fragmentationSize(sa.gateway.config, family);
+    // RFC 7383 §2.5.1: the size limits the whole IP datagram, so the IP header (no options), the
+    // UDP header and, on port 4500, the non-ESP marker the transport adds count against it.
+    const limit = fragmentationSize(sa.gateway.config, family) - (family === 6 ? 40 : 20) - 8 - (sa.local.port === 4500 ? 4 : 0);
     if (sa.peerFragmentation && sa.gateway.config.fragmentation.enabled && bytes.length > limit) {
       return fragmentMessage(header, ordered, sa.sendCipher!, { maxMessageSize: limit });
     }
@@ -486,6 +488,23 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     }
     let m: IkeMessage = v.message;
     if (m.fragment) {
+      // RFC 7383 §2.6.1: collect only the fragments of the message the window expects. A fragment
+      // of a request already answered brings the cached answer again if it is fragment 1, and is
+      // ignored otherwise.
+      if (h.response && !sa.tasks.expects(h.messageId)) {
+        this.reject('unexpected-response');
+        return;
+      }
+      const check = h.response ? 'new' : sa.tasks.checkRequest(h.messageId);
+      if (check === 'retransmit') {
+        this.account(sa, d);
+        if (m.fragment.number === 1) sa.tasks.resendCached();
+        return;
+      }
+      if (check === 'drop') {
+        this.reject('message-id');
+        return;
+      }
       let r = this.reassemblers.get(sa);
       if (!r) this.reassemblers.set(sa, (r = new FragmentReassembler()));
       const res = r.add(m);
