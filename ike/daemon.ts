@@ -32,7 +32,11 @@ import type { IvSource } from './wire/sk.js';
 import type { Core } from './v2/core.js';
 import { IkeSa, type ChildSa, type GatewayRec, type TunnelRec } from './v2/ike-sa.js';
 import { createIkeDaemonActor, type IkeDaemonActor, type IkeSaEvent, type IkeSaLifecycleHost } from './v2/ike-sa-machine.js';
-import { identityText } from './v2/identity.js';
+import { identityDescription, identityOf, identityText, sameIdentity } from './v2/identity.js';
+import { selectProposal } from './proposal.js';
+import type { IdPayload } from './wire/types.js';
+import type { IpsecPolicyConfig, IpsecVpnConfig } from './config-model.js';
+import type { SelectorPair } from './traffic-selector.js';
 import { copy, find, hex, notify } from './v2/payloads.js';
 import { TaskManager } from './v2/task-manager.js';
 import { CookieJar, cookieNotify, findCookie } from './v2/tasks/cookie.js';
@@ -96,6 +100,13 @@ export const EVENTS = {
   noResponse: NO_RESPONSE,
 } as const;
 
+/** A configured dynamic gateway: its template record and what each accepted peer's tunnels are made of. */
+interface DynamicTemplate {
+  readonly rec: GatewayRec;
+  readonly fp: string;
+  readonly vpns: Array<{ readonly vpn: IpsecVpnConfig; readonly ipsecPolicy: IpsecPolicyConfig; readonly pairs: ReadonlyArray<{ readonly name: string; readonly pair: SelectorPair }>; readonly fp: string }>;
+}
+
 function fingerprint(...parts: unknown[]): string {
   return JSON.stringify(parts, (_k, v: unknown) => (v instanceof Uint8Array ? hex(v) : v instanceof Map ? [...v.entries()] : v));
 }
@@ -126,6 +137,12 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   private readonly byPeer = new Map<string, GatewayRec[]>();
   private byPeerVersion = -1;
   private gatewaysVersion = 0;
+  /** Dynamic gateways by name (in configuration order: the IKE_SA_INIT choice takes the first that fits). */
+  private dynamicGateways = new Map<string, DynamicTemplate>();
+  /** Per-peer record numbers (`GATEWAY#n`). */
+  private nextPeer = 1;
+  /** Dynamic peers chosen in IKE_AUTH, not yet authenticated: their gateway's template. */
+  private readonly peerTemplates = new WeakMap<GatewayRec, DynamicTemplate>();
 
   constructor(
     private readonly opts: FlavourOptions,
@@ -174,6 +191,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     this.model = config;
     const next = new Map<string, { rec: GatewayRec; fp: string; gatewayFp: string }>();
     const problems: string[] = [];
+    const nextDynamic = new Map<string, { rec: GatewayRec; gatewayFp: string; vpns: DynamicTemplate['vpns'] }>();
     for (const vpn of config.vpns.values()) {
       const r = resolveVpn(config, vpn.name);
       if (!r.ok) {
@@ -182,7 +200,29 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       }
       const { gateway, ikePolicy, ipsecPolicy } = r.value;
       const remote = gateway.addresses[0];
-      if (remote === undefined) continue; // dynamic peers: not in this daemon yet
+      if (remote === undefined) {
+        if (!gateway.dynamic) continue;
+        // A dynamic gateway: a template; each peer that authenticates gets its own record.
+        const id = gateway.dynamic.identity;
+        const dfamily = id?.type === 'inet6' ? 6 : 4;
+        const dlocal = gateway.localAddress ?? (gateway.externalInterface ? this.deps.transport.addressOf(gateway.externalInterface, dfamily) : undefined);
+        if (dlocal === undefined) {
+          problems.push(`gateway ${gateway.name}: no local address (external-interface ${gateway.externalInterface ?? 'not set'})`);
+          continue;
+        }
+        const pairs = vpnSelectorPairs(vpn, config.services, dfamily);
+        if (!pairs.ok) {
+          problems.push(pairs.reason);
+          continue;
+        }
+        let d = nextDynamic.get(gateway.name);
+        if (!d) {
+          d = { rec: { name: gateway.name, config: gateway, policy: ikePolicy, local: dlocal, remote: '', tunnels: [], dynamic: 'template' }, gatewayFp: fingerprint(gateway, ikePolicy, dlocal), vpns: [] };
+          nextDynamic.set(gateway.name, d);
+        }
+        d.vpns.push({ vpn, ipsecPolicy, pairs: pairs.value.map((p) => ({ name: p.name, pair: p.pair })), fp: fingerprint(vpn, ipsecPolicy, pairs.value.map((p) => p.pair)) });
+        continue;
+      }
       const family = remote.includes(':') ? 6 : 4;
       const local = gateway.localAddress ?? (gateway.externalInterface ? this.deps.transport.addressOf(gateway.externalInterface, family) : undefined);
       if (local === undefined) {
@@ -229,10 +269,23 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     }
     for (const p of problems) this.trace(`configuration: ${p}`);
     this.gatewaysVersion++;
+    // Dynamic gateways: peers of an unchanged one keep their SAs; any change drops them all.
+    const dynamicKept = new Set<string>();
+    const dynamic = new Map<string, DynamicTemplate>();
+    for (const [name, d] of nextDynamic) {
+      const fp = d.gatewayFp + d.vpns.map((v) => v.fp).join('');
+      if (this.dynamicGateways.get(name)?.fp === fp) dynamicKept.add(name);
+      dynamic.set(name, { rec: d.rec, fp, vpns: d.vpns });
+    }
+    this.dynamicGateways = dynamic;
     // Gateways that changed or went away: delete their SAs (the peer is told).
     const kept = new Set<string>();
     for (const [name, old] of this.gateways) {
-      const n = next.get(name);
+      if (old.dynamic === 'peer' && dynamicKept.has(old.config.name)) {
+        kept.add(name);
+        continue;
+      }
+      const n = old.dynamic === 'peer' ? undefined : next.get(name);
       const oldFp = fingerprint(old.config, old.policy, old.local) + old.tunnels.map((t) => t.fingerprint).join('');
       if (n && n.fp === oldFp) {
         kept.add(name);
@@ -253,8 +306,11 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
         for (const t of old.tunnels) if (t.child || t.negotiating) this.addEvent(t, EVENTS.configChanged);
         this.deleteIke(sa, true, null, { type: 'DELETE', detail: EVENTS.configChanged });
       }
-      this.kernel.releaseGateway(name);
-      this.gateways.delete(name);
+      // (A dynamic peer's record went with its IKE SA.)
+      if (this.gateways.get(name) === old) {
+        this.kernel.releaseGateway(name);
+        this.gateways.delete(name);
+      }
       if (n) {
         // Carry the per-tunnel history over to the new records.
         for (const t of n.rec.tunnels) {
@@ -340,6 +396,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       return;
     }
     if (sa) return; // IKE SA under way: the tunnel is picked up when it is established
+    if (gw.dynamic) return; // never initiated to: the peer's address is not known
     this.startIke(gw, t);
   }
 
@@ -613,6 +670,102 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     return fallback;
   }
 
+  /**
+   * IKE_SA_INIT from a peer no site-to-site gateway names: the dynamic gateways whose local
+   * address it reached. The first whose IKE policy can answer the offer is used until IKE_AUTH;
+   * when none can, the first (its NO_PROPOSAL_CHOSEN answers).
+   */
+  private dynamicTemplateFor(local: string, payloads: readonly Payload[]): GatewayRec | undefined {
+    let first: GatewayRec | undefined;
+    const offered = find(payloads, 'sa');
+    for (const d of this.dynamicGateways.values()) {
+      if (d.rec.local !== local) continue;
+      first ??= d.rec;
+      const offer = buildIkePolicyOffer(d.rec.policy);
+      if (offered && offer.ok && selectProposal(offer.value.proposals, offered.proposals, 'responder').ok) return d.rec;
+    }
+    return first;
+  }
+
+  /** Live peers of a dynamic gateway (an IKE SA that is not down). */
+  private dynamicPeers(name: string): GatewayRec[] {
+    return [...this.gateways.values()].filter((g) => g.dynamic === 'peer' && g.config.name === name && g.ikeSa !== undefined && g.ikeSa.state !== 'dead');
+  }
+
+  /**
+   * IKE_AUTH on an IKE SA a dynamic gateway answered: the peer's IDi names the gateway (its
+   * `dynamic` identity), which must accept one more peer. The SA moves to a new per-peer record
+   * with its own tunnels (one tunnel id per peer and traffic selector). A refusal line otherwise.
+   */
+  private bindDynamicPeer(sa: IkeSa, idi: IdPayload | undefined): { code: string; line: string } | null {
+    if (!idi) return null; // verifyPeer says what is missing
+    let match: DynamicTemplate | undefined;
+    for (const d of this.dynamicGateways.values()) {
+      if (d.rec.local !== sa.local.address) continue;
+      const want = d.rec.config.dynamic?.identity;
+      if (want === undefined || want.type === 'distinguished-name') continue;
+      if (want.type === 'general-ikeid') {
+        match = d;
+        break;
+      }
+      const expected = identityOf(want, sa.remote.address);
+      if (expected && sameIdentity(expected, idi)) {
+        match = d;
+        break;
+      }
+    }
+    if (!match) {
+      const line = `Authentication failed: no dynamic gateway accepts IKE ID ${identityDescription(idi)}`;
+      this.trace(`IKE SA ${sa.index} from ${sa.remote.address}: ${line}`);
+      return { code: 'dynamic-unknown-ike-id', line };
+    }
+    const cfg = match.rec.config;
+    const others = this.dynamicPeers(cfg.name);
+    if (cfg.dynamic?.rejectDuplicateConnection && others.some((g) => g.remote === sa.remote.address)) {
+      return { code: 'dynamic-duplicate-connection', line: `Authentication failed: gateway ${cfg.name} already has a connection from ${sa.remote.address} (reject-duplicate-connection)` };
+    }
+    const limit = cfg.dynamic?.connectionsLimit;
+    if (limit !== undefined && others.filter((g) => g.remote !== sa.remote.address).length >= limit) {
+      return { code: 'dynamic-connections-limit', line: `Authentication failed: connections-limit ${limit} of gateway ${cfg.name} reached, peer ${sa.remote.address} refused` };
+    }
+    const rec: GatewayRec = { name: `${cfg.name}#${this.nextPeer++}`, config: cfg, policy: match.rec.policy, local: match.rec.local, remote: sa.remote.address, tunnels: [], dynamic: 'peer' };
+    this.peerTemplates.set(rec, match);
+    sa.gateway = rec;
+    return null;
+  }
+
+  /** The dynamic peer authenticated: its record joins the gateways, with its tunnels and anchor. */
+  private admitDynamicPeer(sa: IkeSa): void {
+    const rec = sa.gateway;
+    const match = this.peerTemplates.get(rec);
+    if (!match) return;
+    this.peerTemplates.delete(rec);
+    for (const v of match.vpns) {
+      v.pairs.forEach((p, i) => {
+        rec.tunnels.push({
+          id: this.kernel.allocateTunnelId(),
+          vpn: v.vpn,
+          ipsecPolicy: v.ipsecPolicy,
+          selector: i,
+          selectorName: p.name,
+          pair: p.pair,
+          gateway: rec,
+          fingerprint: v.fp,
+          wanted: false,
+          negotiating: false,
+          down: null,
+          events: [],
+          negotiations: 0,
+          failures: 0,
+        });
+      });
+    }
+    this.gateways.set(rec.name, rec);
+    this.gatewaysVersion++;
+    this.kernel.anchorGateway(rec.name, rec.local, rec.remote);
+    this.trace(`IKE SA ${sa.index} ${rec.name}: peer ${sa.remote.address} (IKE ID ${sa.peerId ? identityDescription(sa.peerId) : '?'}) accepted by dynamic gateway ${rec.config.name}`);
+  }
+
   private halfOpenCount(): number {
     return this.halfOpen.size;
   }
@@ -634,7 +787,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       return;
     }
     const m = v.message;
-    const gw = this.findGateway(d.remote.address, d.local.address);
+    const gw = this.findGateway(d.remote.address, d.local.address) ?? this.dynamicTemplateFor(d.local.address, m.payloads);
     if (!gw) {
       this.reject('no-gateway');
       this.trace(`IKE_SA_INIT from ${d.remote.address}: no gateway is configured for this peer`);
@@ -685,7 +838,8 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     this.sas.set(hex(sa.spiR), sa);
     this.halfOpen.set(key, sa);
     sa.halfOpenKey = key;
-    this.kernel.anchorGateway(gw.name, gw.local, gw.remote);
+    // A dynamic gateway's peer is anchored when IKE_AUTH names its gateway.
+    if (!gw.dynamic) this.kernel.anchorGateway(gw.name, gw.local, gw.remote);
     sa.timers.push(
       this.clock.setTimeout(() => {
         if (sa.state === 'authenticating') {
@@ -698,11 +852,30 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   }
 
   private respondAuth(sa: IkeSa, id: number, payloads: readonly Payload[]): void {
+    if (sa.gateway.dynamic === 'template') {
+      const refusal = this.bindDynamicPeer(sa, find(payloads, 'idi'));
+      if (refusal) {
+        // RFC 7296 §2.21.2: an IKE SA refused in IKE_AUTH is answered AUTHENTICATION_FAILED
+        // (NO_ADDITIONAL_SAS is about CHILD SAs on an IKE SA that exists).
+        this.reject(refusal.code);
+        sa.tasks.respond(ExchangeType.IKE_AUTH, id, [notify(NotifyType.AUTHENTICATION_FAILED)]);
+        this.ikeFailed(sa, refusal.line, false);
+        return;
+      }
+    }
     const problem = verifyPeer(sa, find(payloads, 'idi'), find(payloads, 'auth'));
     if (problem) {
       sa.tasks.respond(ExchangeType.IKE_AUTH, id, [notify(NotifyType.AUTHENTICATION_FAILED)]);
       this.ikeFailed(sa, problem, false);
       return;
+    }
+    if (sa.gateway.dynamic === 'peer') {
+      this.admitDynamicPeer(sa);
+      // The same peer (address) of this dynamic gateway came again: its new IKE SA replaces the old.
+      for (const other of [...this.gateways.values()]) {
+        if (other === sa.gateway || other.dynamic !== 'peer' || other.config.name !== sa.gateway.config.name || other.remote !== sa.gateway.remote) continue;
+        if (other.ikeSa) this.deleteIke(other.ikeSa, true, null, { type: 'DELETE', detail: `replaced by IKE SA ${sa.index} of the same peer` });
+      }
     }
     const ourId = localIdentity(sa)!;
     const base: Payload[] = [idPayload('idr', ourId), { kind: 'auth', critical: false, method: AuthMethod.SHARED_KEY_MIC, data: authValue(sa, false, ourId) }];
@@ -1238,6 +1411,14 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       gw.pending = undefined;
     }
     for (const t of gw.tunnels) if (t.child?.ikeSa === sa) t.child = undefined;
+    // Nothing was anchored for a template or for a peer that never authenticated.
+    if (gw.dynamic === 'template' || (gw.dynamic === 'peer' && this.peerTemplates.has(gw))) return;
+    if (gw.dynamic === 'peer' && !gw.ikeSa && this.gateways.get(gw.name) === gw) {
+      // A dynamic peer lives as long as its IKE SA.
+      for (const t of gw.tunnels) if (t.retryTimer) this.clock.clearTimeout(t.retryTimer);
+      this.gateways.delete(gw.name);
+      this.gatewaysVersion++;
+    }
     if (!gw.ikeSa && this.gateways.get(gw.name) !== gw) this.kernel.releaseGateway(gw.name);
   }
 
@@ -1386,7 +1567,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
           responderSpi: hex(sa.spiR),
           mode: 'IKEv2',
           remoteAddress: sa.remote.address,
-          gatewayName: sa.gateway.name,
+          gatewayName: sa.gateway.config.name,
           role: sa.initiator ? 'Initiator' : 'Responder',
           local: { ...sa.local },
           remote: { ...sa.remote },

@@ -505,7 +505,10 @@ export class Tunnels {
   }
 
   private gatewayKind(name: string): 'site-to-site' | 'dynamic' {
-    return this.ikeHooks?.config()?.gateways.get(name)?.dynamic ? 'dynamic' : 'site-to-site';
+    // A dynamic gateway's peers are anchored each under its own name, `GATEWAY#n` (ike/daemon.ts).
+    const gateways = this.ikeHooks?.config()?.gateways;
+    const g = gateways?.get(name) ?? gateways?.get(name.replace(/#\d+$/, ''));
+    return g?.dynamic ? 'dynamic' : 'site-to-site';
   }
 
   private placementOf(g: GatewayAnchor<Spu>, thread: number): ChildSaPlacement {

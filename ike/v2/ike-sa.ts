@@ -44,6 +44,13 @@ export interface GatewayRec {
   ikeSa?: IkeSa;
   /** Our own IKE SA still negotiating while the peer's became the gateway's SA. */
   pending?: IkeSa;
+  /**
+   * Dynamic gateways (`dynamic { … }`, no address): the configured gateway's template has
+   * `dynamic: 'template'` (never registered, never initiates; IKE SAs sit on it from IKE_SA_INIT
+   * until IKE_AUTH names the gateway); each accepted peer gets its own record, `dynamic: 'peer'`,
+   * named `GATEWAY#n`, with its own tunnels.
+   */
+  readonly dynamic?: 'template' | 'peer';
 }
 
 /** One tunnel: a VPN's traffic selector (one CHILD SA pair each). */

@@ -29,6 +29,8 @@ export function localIdentity(sa: IkeSa): Identity | undefined {
 }
 
 export function expectedPeerIdentity(sa: IkeSa): Identity | undefined {
+  const dyn = sa.gateway.config.dynamic?.identity;
+  if (sa.gateway.dynamic && dyn && dyn.type !== 'general-ikeid') return identityOf(dyn, sa.remote.address);
   return identityOf(sa.gateway.config.remoteIdentity, sa.gateway.remote);
 }
 
@@ -49,7 +51,9 @@ export function authValue(sa: IkeSa, ofInitiator: boolean, id: Identity): Uint8A
 /** Check the peer's ID and AUTH payloads; the plain line on failure. */
 export function verifyPeer(sa: IkeSa, id: IdPayload | undefined, auth: { method: number; data: Uint8Array } | undefined): string | null {
   if (!id || !auth) return 'Authentication failed: peer sent no ID or AUTH payload';
-  const expected = expectedPeerIdentity(sa);
+  // `dynamic general-ikeid`: any IKE ID is accepted (the PSK still has to verify).
+  const anyId = sa.gateway.dynamic !== undefined && sa.gateway.config.dynamic?.identity?.type === 'general-ikeid';
+  const expected = anyId ? { idType: id.idType, data: id.data } : expectedPeerIdentity(sa);
   if (!expected) return 'Authentication failed: remote-identity cannot be checked without certificates';
   if (!sameIdentity(expected, id)) {
     return `Peer's IKE ID ${identityDescription(id)} does not match remote-identity ${identityDescription(expected)}`;
