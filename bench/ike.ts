@@ -247,7 +247,7 @@ export async function bringUp(n: number, opts: { limitMs?: number; peer?: 'devic
         },
         remove: (spi) => deps.kernel.remove(spi),
         counters: (spi) => deps.kernel.counters(spi),
-        anchorGateway: (g, l, r) => deps.kernel.anchorGateway(g, l, r),
+        anchorGateway: (g, l, r, kind) => deps.kernel.anchorGateway(g, l, r, kind),
         releaseGateway: (g) => deps.kernel.releaseGateway(g),
       },
     };

@@ -433,7 +433,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     first.negotiations++;
     gw.ikeSa = sa;
     this.sas.set(hex(sa.spiI), sa);
-    this.kernel.anchorGateway(gw.name, gw.local, gw.remote);
+    this.kernel.anchorGateway(gw.name, gw.local, gw.remote, gw.dynamic ? 'dynamic' : 'site-to-site');
     this.trace(`IKE SA ${sa.index} ${gw.name}: initiating to ${gw.remote} for VPN ${first.vpn.name}`);
     sa.tasks.initiate(new IkeInitExchange(this, sa));
   }
@@ -762,7 +762,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     }
     this.gateways.set(rec.name, rec);
     this.gatewaysVersion++;
-    this.kernel.anchorGateway(rec.name, rec.local, rec.remote);
+    this.kernel.anchorGateway(rec.name, rec.local, rec.remote, 'dynamic');
     this.trace(`IKE SA ${sa.index} ${rec.name}: peer ${sa.remote.address} (IKE ID ${sa.peerId ? identityDescription(sa.peerId) : '?'}) accepted by dynamic gateway ${rec.config.name}`);
   }
 
@@ -839,7 +839,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     this.halfOpen.set(key, sa);
     sa.halfOpenKey = key;
     // A dynamic gateway's peer is anchored when IKE_AUTH names its gateway.
-    if (!gw.dynamic) this.kernel.anchorGateway(gw.name, gw.local, gw.remote);
+    if (!gw.dynamic) this.kernel.anchorGateway(gw.name, gw.local, gw.remote, gw.dynamic ? 'dynamic' : 'site-to-site');
     sa.timers.push(
       this.clock.setTimeout(() => {
         if (sa.state === 'authenticating') {

@@ -39,6 +39,9 @@ export interface IkeTransport {
   addressOf(ifl: string, family: 4 | 6): string | undefined;
 }
 
+/** How the seed anchors a gateway: site-to-site (least loaded) or dynamic (round-robin). */
+export type GatewayKind = 'site-to-site' | 'dynamic';
+
 /** One direction of a negotiated CHILD SA, ready for an SPU. */
 export interface ChildSaKeys {
   readonly spi: number;
@@ -51,8 +54,13 @@ export interface ChildSaInstall {
   /** The tunnel (`show security ipsec security-associations` ID), stable across rekeys. */
   readonly tunnelId: number;
   readonly vpn: string;
-  /** The IKE gateway whose IKE SA negotiated it: all of a gateway's tunnels share its SPU. */
+  /**
+   * The IKE gateway whose IKE SA negotiated it: all of a gateway's tunnels share its SPU. Each
+   * peer of a dynamic gateway is a gateway of its own here (`NAME#n`).
+   */
   readonly gateway: string;
+  /** Site-to-site gateways anchor on the least-loaded SPU, dynamic peers round-robin (seed). */
+  readonly gatewayKind: GatewayKind;
   /** st0 unit the VPN is bound to, if route-based. */
   readonly bindInterface?: string;
   /** Index of the traffic selector within the VPN (several selectors = several SAs). */
@@ -113,7 +121,7 @@ export interface IpsecKernel {
   /** Counters of a pair, by inbound SPI (undefined once removed). */
   counters(inboundSpi: number): ChildSaCounters | undefined;
   /** Anchor a gateway's IKE SA (the seed: IPsec SAs follow their IKE SA's SPU). */
-  anchorGateway(gateway: string, local: string, remote: string): ChildSaPlacement | undefined;
+  anchorGateway(gateway: string, local: string, remote: string, kind: GatewayKind): ChildSaPlacement | undefined;
   /** The gateway's IKE SA is gone and it has no tunnels left: release its anchor. */
   releaseGateway(gateway: string): void;
 }

@@ -29,7 +29,7 @@
  * negotiate again (chassis/net/ike-host.ts clears those IKE SAs).
  */
 import type { Spu } from '../../cards/card.js';
-import type { ChildSaCounters, ChildSaInstall, ChildSaPlacement, IpsecKernel } from '../../ike/ports.js';
+import type { ChildSaCounters, ChildSaInstall, ChildSaPlacement, GatewayKind, IpsecKernel } from '../../ike/ports.js';
 import type { IkeConfigModel } from '../../ike/config-model.js';
 import { AUTHENTICATION_SUITES, ENCRYPTION_SUITES, isAuthenticationAlgorithm, isEncryptionAlgorithm, type EncryptionAlgorithm } from '../../crypto/suites.js';
 import type { EngineName } from '../../crypto/engine.js';
@@ -478,7 +478,7 @@ export class Tunnels {
       install: (sa) => this.network.track(this.installPair(sa)),
       remove: (spi) => this.network.track(this.removePair(spi)),
       counters: (spi) => this.pairCounters(spi),
-      anchorGateway: (gateway, local, remote) => this.anchorGateway(gateway, local, remote),
+      anchorGateway: (gateway, local, remote, kind) => this.anchorGateway(gateway, local, remote, kind),
       releaseGateway: (gateway) => this.releaseGateway(gateway),
     };
   }
@@ -504,22 +504,15 @@ export class Tunnels {
     }
   }
 
-  private gatewayKind(name: string): 'site-to-site' | 'dynamic' {
-    // A dynamic gateway's peers are anchored each under its own name, `GATEWAY#n` (ike/daemon.ts).
-    const gateways = this.ikeHooks?.config()?.gateways;
-    const g = gateways?.get(name) ?? gateways?.get(name.replace(/#\d+$/, ''));
-    return g?.dynamic ? 'dynamic' : 'site-to-site';
-  }
-
   private placementOf(g: GatewayAnchor<Spu>, thread: number): ChildSaPlacement {
     return { fpc: g.fpc, pic: g.pic, thread, engine: this.engineFor(g.spu) };
   }
 
-  anchorGateway(gateway: string, local: string, remote: string): ChildSaPlacement | undefined {
+  anchorGateway(gateway: string, local: string, remote: string, kind: GatewayKind = 'site-to-site'): ChildSaPlacement | undefined {
     this.sweep();
     this.refreshSpus();
     this.releaseWhenEmpty.delete(gateway);
-    const g = this.anchors.anchorGateway({ name: gateway, kind: this.gatewayKind(gateway), local, remote });
+    const g = this.anchors.anchorGateway({ name: gateway, kind, local, remote });
     return g ? this.placementOf(g, 0) : undefined;
   }
 
@@ -540,7 +533,7 @@ export class Tunnels {
       throw new Error(`inbound SPI ${spiHex(sa.inbound.spi)} is already installed`);
     }
     if (!this.anchors.gateway(sa.gateway)) {
-      const g = this.anchors.anchorGateway({ name: sa.gateway, kind: this.gatewayKind(sa.gateway), local: sa.local, remote: sa.remote });
+      const g = this.anchors.anchorGateway({ name: sa.gateway, kind: sa.gatewayKind, local: sa.local, remote: sa.remote });
       if (!g) throw new Error('no SPU online');
     }
     this.releaseWhenEmpty.delete(sa.gateway);

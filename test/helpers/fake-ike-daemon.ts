@@ -121,13 +121,14 @@ export class FakeIkeDaemon implements IkeDaemon {
 
   /** Anchor the gateway and install one AES-256-GCM pair, as a negotiation would. */
   async install(spec: FakePairSpec): Promise<ChildSaPlacement> {
-    this.deps.kernel.anchorGateway(spec.gateway, spec.local, spec.remote);
+    this.deps.kernel.anchorGateway(spec.gateway, spec.local, spec.remote, 'site-to-site');
     // Keys are derived from the SPI each direction is named by, so the two ends agree.
     const keysFor = (spi: number) => ({ spi, encryptionKey: testKey(spi, 36), authenticationKey: new Uint8Array(0) });
     const sa: ChildSaInstall = {
       tunnelId: spec.tunnelId,
       vpn: spec.vpn,
       gateway: spec.gateway,
+      gatewayKind: 'site-to-site',
       ...(spec.bindInterface !== undefined ? { bindInterface: spec.bindInterface } : {}),
       selector: spec.selector ?? 0,
       protocol: 'esp',

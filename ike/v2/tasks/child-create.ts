@@ -75,6 +75,7 @@ export async function installChild(core: Core, k: ChildKeyInput): Promise<ChildS
     tunnelId: tunnel.id,
     vpn: tunnel.vpn.name,
     gateway: sa.gateway.name,
+    gatewayKind: sa.gateway.dynamic ? 'dynamic' : 'site-to-site',
     ...(tunnel.vpn.bindInterface !== undefined ? { bindInterface: tunnel.vpn.bindInterface } : {}),
     selector: tunnel.selector,
     protocol: n.protocol,

@@ -250,7 +250,7 @@ describe('the IPsec kernel', () => {
     expect(d.cleared).toEqual([{ kind: 'ike', filter: { index: 7 } }]);
     expect(s.topology.tunnels(s.site1).up('st0.1')).toBe(false);
     // The gateway anchors again on a surviving SPU.
-    const again = d.deps.kernel.anchorGateway('GW1', '192.0.2.1', '192.0.2.2')!;
+    const again = d.deps.kernel.anchorGateway('GW1', '192.0.2.1', '192.0.2.2', 'site-to-site')!;
     expect([again.fpc, again.pic]).not.toEqual([p.fpc, p.pic]);
   });
 
