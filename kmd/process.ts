@@ -1,7 +1,7 @@
 /**
  * kmd, the legacy IPsec key management daemon of Junos, as a Routing Engine process. It runs when
- * junos-ike is not installed and no SPC3 is present (seed, Table 4). The protocol machinery
- * arrives with the IKE issue; this is its identity on the RE.
+ * junos-ike is not installed and no SPC3 is present (seed, Table 4). Its protocol machinery
+ * is kmd/daemon.ts; this is its identity on the RE.
  */
 import type { DaemonProcess } from '../ike/daemon-process.js';
 
