@@ -16,11 +16,12 @@ import type { DhEngine } from '../crypto/dh.js';
 import { loadDhEngine } from '../crypto/dh.js';
 import { loadEngine, type CryptoEngine } from '../crypto/engine.js';
 import type { TimerHandle } from '../sim/clock.js';
-import { resolveVpn, fragmentationSize, type IkeConfigModel } from './config-model.js';
+import { fragmentationSize, type IkeConfigModel } from './config-model.js';
+import { fingerprint, plannedGateways } from './daemon-config.js';
 import type { IkeDaemon, IkeDaemonCounters, IkeDaemonDeps, IkeDatagram, IkeEndpoint, IkeFlavour, IkeSaKeyEntry } from './ports.js';
 import { buildIkePolicyOffer } from './proposal.js';
-import type { IkeSaView, InactiveTunnelsView, IpsecSaView, IpsecTunnelView, TunnelEventView } from './status.js';
-import { selectorFamily, vpnSelectorPairs } from './traffic-selector.js';
+import { countersView, ikeKeysView, ikeLifetimeSeconds, ikeSasView, inactiveTunnelsView, tunnelsView } from './daemon-views.js';
+import type { IkeSaView, InactiveTunnelsView, IpsecTunnelView } from './status.js';
 import { ExchangeType, NotifyType } from './wire/constants.js';
 import { FragmentReassembler } from './wire/fragment.js';
 import { peekHeader } from './wire/header.js';
@@ -30,13 +31,10 @@ import { fragmentMessage } from './wire/fragment.js';
 import type { IkeHeader, IkeMessage, Payload } from './wire/types.js';
 import type { IvSource } from './wire/sk.js';
 import type { Core } from './v2/core.js';
+import { DynamicPeers, type DynamicTemplate } from './v2/dynamic-peers.js';
 import { IkeSa, type ChildSa, type GatewayRec, type TunnelRec } from './v2/ike-sa.js';
 import { createIkeDaemonActor, type IkeDaemonActor, type IkeSaEvent, type IkeSaLifecycleHost } from './v2/ike-sa-machine.js';
-import { identityDescription, identityOf, identityText, sameIdentity } from './v2/identity.js';
-import { selectProposal } from './proposal.js';
-import type { IdPayload } from './wire/types.js';
-import type { IpsecPolicyConfig, IpsecVpnConfig } from './config-model.js';
-import type { SelectorPair } from './traffic-selector.js';
+import { identityText } from './v2/identity.js';
 import { copy, find, hex, notify } from './v2/payloads.js';
 import { TaskManager } from './v2/task-manager.js';
 import { CookieJar, cookieNotify, findCookie } from './v2/tasks/cookie.js';
@@ -100,17 +98,6 @@ export const EVENTS = {
   noResponse: NO_RESPONSE,
 } as const;
 
-/** A configured dynamic gateway: its template record and what each accepted peer's tunnels are made of. */
-interface DynamicTemplate {
-  readonly rec: GatewayRec;
-  readonly fp: string;
-  readonly vpns: Array<{ readonly vpn: IpsecVpnConfig; readonly ipsecPolicy: IpsecPolicyConfig; readonly pairs: ReadonlyArray<{ readonly name: string; readonly pair: SelectorPair }>; readonly fp: string }>;
-}
-
-function fingerprint(...parts: unknown[]): string {
-  return JSON.stringify(parts, (_k, v: unknown) => (v instanceof Uint8Array ? hex(v) : v instanceof Map ? [...v.entries()] : v));
-}
-
 export class SharedIkeDaemon implements IkeDaemon, Core {
   readonly flavour: IkeFlavour;
   readonly clock;
@@ -137,12 +124,8 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   private readonly byPeer = new Map<string, GatewayRec[]>();
   private byPeerVersion = -1;
   private gatewaysVersion = 0;
-  /** Dynamic gateways by name (in configuration order: the IKE_SA_INIT choice takes the first that fits). */
-  private dynamicGateways = new Map<string, DynamicTemplate>();
-  /** Per-peer record numbers (`GATEWAY#n`). */
-  private nextPeer = 1;
-  /** Dynamic peers chosen in IKE_AUTH, not yet authenticated: their gateway's template. */
-  private readonly peerTemplates = new WeakMap<GatewayRec, DynamicTemplate>();
+  /** Dynamic (AutoVPN hub) gateways: their templates and the peers they accept (v2/dynamic-peers.ts). */
+  private readonly dynamic: DynamicPeers;
 
   constructor(
     private readonly opts: FlavourOptions,
@@ -162,6 +145,14 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     this.cookieThreshold = options.cookieThreshold ?? COOKIE_THRESHOLD;
     this.onIkeSa = options.onIkeSa;
     this.actor = createIkeDaemonActor(deps.clock);
+    this.dynamic = new DynamicPeers({
+      kernel: deps.kernel,
+      gateways: this.gateways,
+      trace: (line) => this.trace(line),
+      gatewaysChanged: () => {
+        this.gatewaysVersion++;
+      },
+    });
     this.lifecycleHost = {
       down: (sa, why) => {
         if (this.deps.trace) this.trace(`IKE SA ${sa.index} ${sa.gateway.name}: down (${why.cause}: ${why.detail})`);
@@ -189,84 +180,18 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
 
   configure(config: IkeConfigModel): void {
     this.model = config;
-    const next = new Map<string, { rec: GatewayRec; fp: string; gatewayFp: string }>();
-    const problems: string[] = [];
-    const nextDynamic = new Map<string, { rec: GatewayRec; gatewayFp: string; vpns: DynamicTemplate['vpns'] }>();
-    for (const vpn of config.vpns.values()) {
-      const r = resolveVpn(config, vpn.name);
-      if (!r.ok) {
-        problems.push(r.reason);
-        continue;
-      }
-      const { gateway, ikePolicy, ipsecPolicy } = r.value;
-      const remote = gateway.addresses[0];
-      if (remote === undefined) {
-        if (!gateway.dynamic) continue;
-        // A dynamic gateway: a template; each peer that authenticates gets its own record.
-        const id = gateway.dynamic.identity;
-        const dfamily = id?.type === 'inet6' ? 6 : 4;
-        const dlocal = gateway.localAddress ?? (gateway.externalInterface ? this.deps.transport.addressOf(gateway.externalInterface, dfamily) : undefined);
-        if (dlocal === undefined) {
-          problems.push(`gateway ${gateway.name}: no local address (external-interface ${gateway.externalInterface ?? 'not set'})`);
-          continue;
-        }
-        const pairs = vpnSelectorPairs(vpn, config.services, dfamily);
-        if (!pairs.ok) {
-          problems.push(pairs.reason);
-          continue;
-        }
-        let d = nextDynamic.get(gateway.name);
-        if (!d) {
-          d = { rec: { name: gateway.name, config: gateway, policy: ikePolicy, local: dlocal, remote: '', tunnels: [], dynamic: 'template' }, gatewayFp: fingerprint(gateway, ikePolicy, dlocal), vpns: [] };
-          nextDynamic.set(gateway.name, d);
-        }
-        d.vpns.push({ vpn, ipsecPolicy, pairs: pairs.value.map((p) => ({ name: p.name, pair: p.pair })), fp: fingerprint(vpn, ipsecPolicy, pairs.value.map((p) => p.pair)) });
-        continue;
-      }
-      const family = remote.includes(':') ? 6 : 4;
-      const local = gateway.localAddress ?? (gateway.externalInterface ? this.deps.transport.addressOf(gateway.externalInterface, family) : undefined);
-      if (local === undefined) {
-        problems.push(`gateway ${gateway.name}: no local address (external-interface ${gateway.externalInterface ?? 'not set'})`);
-        continue;
-      }
-      let entry = next.get(gateway.name);
-      if (!entry) {
-        const gatewayFp = fingerprint(gateway, ikePolicy, local);
-        entry = { rec: { name: gateway.name, config: gateway, policy: ikePolicy, local, remote, tunnels: [] }, fp: gatewayFp, gatewayFp };
-        next.set(gateway.name, entry);
-      }
-      const pairs = vpnSelectorPairs(vpn, config.services, family);
-      if (!pairs.ok) {
-        problems.push(pairs.reason);
-        continue;
-      }
-      pairs.value.forEach((p, i) => {
-        const key = `${vpn.name}#${i}`;
+    const { next, nextDynamic, problems } = plannedGateways(
+      config,
+      (ifl, family) => this.deps.transport.addressOf(ifl, family),
+      (key) => {
         let id = this.tunnelIds.get(key);
         if (id === undefined) {
           id = this.kernel.allocateTunnelId();
           this.tunnelIds.set(key, id);
         }
-        const fp = fingerprint(vpn, ipsecPolicy, p.pair);
-        entry!.rec.tunnels.push({
-          id,
-          vpn,
-          ipsecPolicy,
-          selector: i,
-          selectorName: p.name,
-          pair: p.pair,
-          gateway: entry!.rec,
-          fingerprint: fp,
-          wanted: vpn.establishTunnels === 'immediately',
-          negotiating: false,
-          down: null,
-          events: [],
-          negotiations: 0,
-          failures: 0,
-        });
-        entry!.fp += fp;
-      });
-    }
+        return id;
+      },
+    );
     for (const p of problems) this.trace(`configuration: ${p}`);
     this.gatewaysVersion++;
     // Dynamic gateways: peers of an unchanged one keep their SAs; any change drops them all.
@@ -274,10 +199,10 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     const dynamic = new Map<string, DynamicTemplate>();
     for (const [name, d] of nextDynamic) {
       const fp = d.gatewayFp + d.vpns.map((v) => v.fp).join('');
-      if (this.dynamicGateways.get(name)?.fp === fp) dynamicKept.add(name);
+      if (this.dynamic.templates.get(name)?.fp === fp) dynamicKept.add(name);
       dynamic.set(name, { rec: d.rec, fp, vpns: d.vpns });
     }
-    this.dynamicGateways = dynamic;
+    this.dynamic.templates = dynamic;
     // Gateways that changed or went away: delete their SAs (the peer is told).
     const kept = new Set<string>();
     for (const [name, old] of this.gateways) {
@@ -670,102 +595,6 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     return fallback;
   }
 
-  /**
-   * IKE_SA_INIT from a peer no site-to-site gateway names: the dynamic gateways whose local
-   * address it reached. The first whose IKE policy can answer the offer is used until IKE_AUTH;
-   * when none can, the first (its NO_PROPOSAL_CHOSEN answers).
-   */
-  private dynamicTemplateFor(local: string, payloads: readonly Payload[]): GatewayRec | undefined {
-    let first: GatewayRec | undefined;
-    const offered = find(payloads, 'sa');
-    for (const d of this.dynamicGateways.values()) {
-      if (d.rec.local !== local) continue;
-      first ??= d.rec;
-      const offer = buildIkePolicyOffer(d.rec.policy);
-      if (offered && offer.ok && selectProposal(offer.value.proposals, offered.proposals, 'responder').ok) return d.rec;
-    }
-    return first;
-  }
-
-  /** Live peers of a dynamic gateway (an IKE SA that is not down). */
-  private dynamicPeers(name: string): GatewayRec[] {
-    return [...this.gateways.values()].filter((g) => g.dynamic === 'peer' && g.config.name === name && g.ikeSa !== undefined && g.ikeSa.state !== 'dead');
-  }
-
-  /**
-   * IKE_AUTH on an IKE SA a dynamic gateway answered: the peer's IDi names the gateway (its
-   * `dynamic` identity), which must accept one more peer. The SA moves to a new per-peer record
-   * with its own tunnels (one tunnel id per peer and traffic selector). A refusal line otherwise.
-   */
-  private bindDynamicPeer(sa: IkeSa, idi: IdPayload | undefined): { code: string; line: string } | null {
-    if (!idi) return null; // verifyPeer says what is missing
-    let match: DynamicTemplate | undefined;
-    for (const d of this.dynamicGateways.values()) {
-      if (d.rec.local !== sa.local.address) continue;
-      const want = d.rec.config.dynamic?.identity;
-      if (want === undefined || want.type === 'distinguished-name') continue;
-      if (want.type === 'general-ikeid') {
-        match = d;
-        break;
-      }
-      const expected = identityOf(want, sa.remote.address);
-      if (expected && sameIdentity(expected, idi)) {
-        match = d;
-        break;
-      }
-    }
-    if (!match) {
-      const line = `Authentication failed: no dynamic gateway accepts IKE ID ${identityDescription(idi)}`;
-      this.trace(`IKE SA ${sa.index} from ${sa.remote.address}: ${line}`);
-      return { code: 'dynamic-unknown-ike-id', line };
-    }
-    const cfg = match.rec.config;
-    const others = this.dynamicPeers(cfg.name);
-    if (cfg.dynamic?.rejectDuplicateConnection && others.some((g) => g.remote === sa.remote.address)) {
-      return { code: 'dynamic-duplicate-connection', line: `Authentication failed: gateway ${cfg.name} already has a connection from ${sa.remote.address} (reject-duplicate-connection)` };
-    }
-    const limit = cfg.dynamic?.connectionsLimit;
-    if (limit !== undefined && others.filter((g) => g.remote !== sa.remote.address).length >= limit) {
-      return { code: 'dynamic-connections-limit', line: `Authentication failed: connections-limit ${limit} of gateway ${cfg.name} reached, peer ${sa.remote.address} refused` };
-    }
-    const rec: GatewayRec = { name: `${cfg.name}#${this.nextPeer++}`, config: cfg, policy: match.rec.policy, local: match.rec.local, remote: sa.remote.address, tunnels: [], dynamic: 'peer' };
-    this.peerTemplates.set(rec, match);
-    sa.gateway = rec;
-    return null;
-  }
-
-  /** The dynamic peer authenticated: its record joins the gateways, with its tunnels and anchor. */
-  private admitDynamicPeer(sa: IkeSa): void {
-    const rec = sa.gateway;
-    const match = this.peerTemplates.get(rec);
-    if (!match) return;
-    this.peerTemplates.delete(rec);
-    for (const v of match.vpns) {
-      v.pairs.forEach((p, i) => {
-        rec.tunnels.push({
-          id: this.kernel.allocateTunnelId(),
-          vpn: v.vpn,
-          ipsecPolicy: v.ipsecPolicy,
-          selector: i,
-          selectorName: p.name,
-          pair: p.pair,
-          gateway: rec,
-          fingerprint: v.fp,
-          wanted: false,
-          negotiating: false,
-          down: null,
-          events: [],
-          negotiations: 0,
-          failures: 0,
-        });
-      });
-    }
-    this.gateways.set(rec.name, rec);
-    this.gatewaysVersion++;
-    this.kernel.anchorGateway(rec.name, rec.local, rec.remote, 'dynamic');
-    this.trace(`IKE SA ${sa.index} ${rec.name}: peer ${sa.remote.address} (IKE ID ${sa.peerId ? identityDescription(sa.peerId) : '?'}) accepted by dynamic gateway ${rec.config.name}`);
-  }
-
   private halfOpenCount(): number {
     return this.halfOpen.size;
   }
@@ -787,7 +616,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       return;
     }
     const m = v.message;
-    const gw = this.findGateway(d.remote.address, d.local.address) ?? this.dynamicTemplateFor(d.local.address, m.payloads);
+    const gw = this.findGateway(d.remote.address, d.local.address) ?? this.dynamic.templateFor(d.local.address, m.payloads);
     if (!gw) {
       this.reject('no-gateway');
       this.trace(`IKE_SA_INIT from ${d.remote.address}: no gateway is configured for this peer`);
@@ -853,7 +682,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
 
   private respondAuth(sa: IkeSa, id: number, payloads: readonly Payload[]): void {
     if (sa.gateway.dynamic === 'template') {
-      const refusal = this.bindDynamicPeer(sa, find(payloads, 'idi'));
+      const refusal = this.dynamic.bind(sa, find(payloads, 'idi'));
       if (refusal) {
         // RFC 7296 §2.21.2: an IKE SA refused in IKE_AUTH is answered AUTHENTICATION_FAILED
         // (NO_ADDITIONAL_SAS is about CHILD SAs on an IKE SA that exists).
@@ -870,7 +699,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
       return;
     }
     if (sa.gateway.dynamic === 'peer') {
-      this.admitDynamicPeer(sa);
+      this.dynamic.admit(sa);
       // The same peer (address) of this dynamic gateway came again: its new IKE SA replaces the old.
       for (const other of [...this.gateways.values()]) {
         if (other === sa.gateway || other.dynamic !== 'peer' || other.config.name !== sa.gateway.config.name || other.remote !== sa.gateway.remote) continue;
@@ -1412,7 +1241,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     }
     for (const t of gw.tunnels) if (t.child?.ikeSa === sa) t.child = undefined;
     // Nothing was anchored for a template or for a peer that never authenticated.
-    if (gw.dynamic === 'template' || (gw.dynamic === 'peer' && this.peerTemplates.has(gw))) return;
+    if (gw.dynamic === 'template' || (gw.dynamic === 'peer' && this.dynamic.pending(gw))) return;
     if (gw.dynamic === 'peer' && !gw.ikeSa && this.gateways.get(gw.name) === gw) {
       // A dynamic peer lives as long as its IKE SA.
       for (const t of gw.tunnels) if (t.retryTimer) this.clock.clearTimeout(t.retryTimer);
@@ -1510,28 +1339,11 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   // ---- views -----------------------------------------------------------------------------
 
   counters(): IkeDaemonCounters {
-    return { received: this.received, sent: this.sent, retransmitted: this.retransmitted, rejected: { ...this.rejected } };
+    return countersView({ received: this.received, sent: this.sent, retransmitted: this.retransmitted, rejected: this.rejected });
   }
 
   ikeKeys(): IkeSaKeyEntry[] {
-    const out: IkeSaKeyEntry[] = [];
-    for (const sa of this.ikeSaObjects()) {
-      const n = sa.negotiated;
-      const k = sa.keys;
-      if (!n || !k || sa.state === 'dead') continue;
-      const h = n.integrity?.hash;
-      out.push({
-        initiatorSpi: sa.spiI,
-        responderSpi: sa.spiR,
-        encryption: n.encryption,
-        integrity: h === undefined ? 'none' : h.startsWith('sha') && h !== 'sha1' ? `sha-${h.slice(3)}` : h,
-        skEi: k.skEi,
-        skEr: k.skEr,
-        skAi: k.skAi,
-        skAr: k.skAr,
-      });
-    }
-    return out;
+    return ikeKeysView(this.ikeSaObjects());
   }
 
   /** The configuration in force. */
@@ -1554,149 +1366,16 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   }
 
   ikeSas(): IkeSaView[] {
-    const now = this.clock.now();
-    return this.ikeSaObjects()
-      .sort((a, b) => a.index - b.index)
-      .map((sa) => {
-        const n = sa.negotiated;
-        const placement = sa.children[0]?.placement;
-        const view: IkeSaView = {
-          index: sa.index,
-          state: sa.state === 'established' ? 'UP' : 'DOWN',
-          initiatorSpi: hex(sa.spiI),
-          responderSpi: hex(sa.spiR),
-          mode: 'IKEv2',
-          remoteAddress: sa.remote.address,
-          gatewayName: sa.gateway.config.name,
-          role: sa.initiator ? 'Initiator' : 'Responder',
-          local: { ...sa.local },
-          remote: { ...sa.remote },
-          lifetimeRemaining: sa.state === 'established' ? Math.max(0, Math.floor((sa.expiresAt - now) / 1000)) : 0,
-          reauthRemaining: null,
-          authMethod: 'Pre-shared-keys',
-          peerIkeId: sa.peerId ? identityText(sa.peerId) : sa.remote.address,
-          fragmentation: { enabled: sa.gateway.config.fragmentation.enabled && sa.peerFragmentation, size: sa.gateway.config.fragmentation.enabled && sa.peerFragmentation ? fragmentationSize(sa.gateway.config, sa.remote.address.includes(':') ? 6 : 4) : 0 },
-          remoteAccessClient: 'Unknown Client',
-          aaaAssignedIp: '0.0.0.0',
-          algorithms: {
-            authentication: n?.integrity ? ikeIntegName(n.integrity.hash, n.integrity.icvLength) : 'None',
-            encryption: n ? ikeEncName(n.encryption) : 'None',
-            prf: n ? `hmac-${n.prf.hash}` : 'None',
-            dhGroup: n ? `DH-group-${n.dhGroup.id}` : 'None',
-          },
-          traffic: { inputBytes: sa.inBytes, outputBytes: sa.outBytes, inputPackets: sa.inPackets, outputPackets: sa.outPackets, inputFragmentedPackets: 0, outputFragmentedPackets: 0 },
-          ipsecSas: { created: sa.childrenCreated, deleted: sa.childrenDeleted },
-          negotiations: sa.gateway.tunnels
-            .filter((t) => t.negotiating && t.gateway.ikeSa === sa)
-            .map((t) => ({
-              type: sa.state === 'established' ? 'Create child SA' : 'IKE auth',
-              role: sa.initiator ? 'Initiator' : 'Responder',
-              messageId: sa.tasks.activeMessageId ?? 0,
-              local: { ...sa.local },
-              remote: { ...sa.remote },
-              localIdentity: t.pair.local.map((s) => selectorFamily(s) === 4 ? 'ipv4' : 'ipv6').join(','),
-              remoteIdentity: t.pair.remote.map((s) => selectorFamily(s) === 4 ? 'ipv4' : 'ipv6').join(','),
-              flags: 'IKE SA is created',
-            })),
-          anchor: { fpc: placement?.fpc ?? 0, pic: placement?.pic ?? 0 },
-        };
-        return view;
-      });
+    return ikeSasView(this.ikeSaObjects(), this.clock.now());
   }
 
   tunnels(): IpsecTunnelView[] {
-    const now = this.clock.now();
-    const out: IpsecTunnelView[] = [];
-    for (const t of this.tunnelObjects()) {
-      const c = t.child;
-      if (!c || c.state === 'deleted' || c.state === 'installing') continue;
-      const sa = c.ikeSa;
-      const counters = this.kernel.counters(c.inboundSpi);
-      const hard = Math.max(0, Math.floor((c.installedAt + c.lifetimeSeconds * 1000 - now) / 1000));
-      const soft = Math.max(0, Math.floor((c.softAt - now) / 1000));
-      const kb = c.lifetimeKilobytes;
-      const used = counters ? Math.floor((counters.inboundBytes + counters.outboundBytes) / 1024) : 0;
-      const n = c.negotiated;
-      const sav = (direction: 'inbound' | 'outbound'): IpsecSaView => ({
-        direction,
-        spi: direction === 'inbound' ? c.inboundSpi : c.outboundSpi,
-        auxSpi: 0,
-        vpnMonitoring: '-',
-        hardLifetime: hard,
-        softLifetime: soft,
-        lifesizeRemaining: kb === undefined ? null : Math.max(0, kb - used),
-        mode: 'Tunnel',
-        type: 'dynamic',
-        state: 'installed',
-        protocol: n.protocol === 'esp' ? 'ESP' : 'AH',
-        authentication: n.authentication ?? 'None',
-        encryption: n.encryption ? ipsecEncName(n.encryption) : 'None',
-        antiReplay: { enabled: t.vpn.ike.antiReplayWindow > 0, windowSize: t.vpn.ike.antiReplayWindow },
-      });
-      out.push({
-        id: t.id,
-        virtualSystem: 'root',
-        vpnName: t.vpn.name,
-        localGateway: sa.local.address,
-        remoteGateway: sa.remote.address,
-        localIdentity: c.localTs,
-        remoteIdentity: c.remoteTs,
-        version: 'IKEv2',
-        dfBit: t.vpn.dfBit,
-        copyOuterDscp: t.vpn.copyOuterDscp,
-        bindInterface: t.vpn.bindInterface ?? null,
-        port: c.udpEncapsulation ? 4500 : 500,
-        negotiations: t.negotiations,
-        failures: t.failures,
-        deferredDeletes: 0,
-        flags: 0x600a29,
-        events: t.events.map((e): TunnelEventView => ({ ...e })),
-        sas: [sav('inbound'), sav('outbound')],
-        anchor: { fpc: c.placement?.fpc ?? 0, pic: c.placement?.pic ?? 0, thread: c.placement?.thread ?? 0 },
-      });
-    }
-    return out.sort((a, b) => a.id - b.id);
+    return tunnelsView(this.tunnelObjects(), this.clock.now(), (spi) => this.kernel.counters(spi));
   }
 
   inactiveTunnels(): InactiveTunnelsView {
-    const tunnels = this.tunnelObjects()
-      .filter((t) => !t.child || t.child.state === 'installing')
-      .sort((a, b) => a.id - b.id);
-    return {
-      tunnels: tunnels.map((t) => ({
-        id: t.id,
-        port: t.gateway.ikeSa?.remote.port ?? 500,
-        gateway: t.gateway.remote,
-        pendingSas: 1,
-        downReason: t.down?.reason ?? null,
-        downReasonCount: t.down?.count ?? 0,
-      })),
-      establishImmediately: tunnels.filter((t) => t.vpn.establishTunnels === 'immediately').length,
-    };
+    return inactiveTunnelsView(this.tunnelObjects());
   }
-}
-
-/**
- * lifetime-seconds of the IKE proposal that was negotiated: the configured proposal whose
- * transforms the chosen one carries (the first one when several match; 28800 s by default).
- */
-function ikeLifetimeSeconds(sa: IkeSa): number {
-  const chosen = sa.chosen;
-  const offer = buildIkePolicyOffer(sa.gateway.policy);
-  if (chosen && offer.ok) {
-    const same = (a: WireTransformLike, b: WireTransformLike): boolean => a.type === b.type && a.id === b.id && (a.keyLength ?? 0) === (b.keyLength ?? 0);
-    const i = offer.value.proposals.findIndex((p) => chosen.transforms.every((t) => p.transforms.some((x) => same(x, t))));
-    const name = i >= 0 ? offer.value.names[i] : undefined;
-    const p = name === undefined ? undefined : sa.gateway.policy.proposals.find((x) => x.name === name);
-    if (p) return p.lifetimeSeconds;
-  }
-  return sa.gateway.policy.proposals[0]?.lifetimeSeconds ?? 28800;
-}
-
-interface WireTransformLike {
-  readonly type: number;
-  readonly id: number;
-  readonly keyLength?: number;
 }
 
 /** Of two IKE SAs with one peer, the one both ends keep: the lower initiator SPI. */
@@ -1711,23 +1390,6 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** `aes256-cbc`, `aes128-gcm`, `chacha20-poly1305` (the detail output's spellings). */
-function ikeEncName(e: string): string {
-  const m = /^aes-(\d+)-(cbc|gcm)$/.exec(e);
-  return m ? `aes${m[1]}-${m[2]}` : e;
-}
-
-/** `hmac-sha1-96`, `hmac-sha256-128`, `hmac-sha384-192`. */
-function ikeIntegName(hash: string, icv: number): string {
-  return `hmac-${hash}-${icv * 8}`;
-}
-
-/** `aes-cbc (256 bits)`, `aes-gcm (128 bits)`. */
-function ipsecEncName(e: string): string {
-  const m = /^aes-(\d+)-(cbc|gcm)$/.exec(e);
-  return m ? `aes-${m[2]} (${m[1]} bits)` : e;
 }
 
 /** Load the engines of `deps.engine` and build the daemon. */
