@@ -17,33 +17,20 @@ import { renderTunnelDistribution, renderTunnelDistributionSummary, selectByLoca
 import { TunnelAnchors } from '../../../chassis/tunnel-anchors.js';
 import type { IkeSaView } from '../../../ike/status.js';
 import { Random } from '../../../sim/random.js';
+import { ikeSaView } from '../../helpers/fake-ike-daemon.js';
 
+/** The facts file's sample SA (srx5000-facts.md §6), on the shared canned view. */
 function sa(over: Partial<IkeSaView>): IkeSaView {
-  return {
-    index: 5120447,
-    state: 'UP',
-    initiatorSpi: '3f9a1c07be52d4e8',
-    responderSpi: '91c4e0a7d3b26f15',
-    mode: 'IKEv2',
+  return ikeSaView({
     remoteAddress: '198.51.100.20',
     gatewayName: 'GW-BRANCH1',
-    role: 'Initiator',
     local: { address: '203.0.113.10', port: 500 },
     remote: { address: '198.51.100.20', port: 500 },
-    lifetimeRemaining: 27148,
-    reauthRemaining: null,
-    authMethod: 'Pre-shared-keys',
     peerIkeId: '198.51.100.20',
-    fragmentation: { enabled: false, size: 0 },
-    remoteAccessClient: 'Unknown Client',
-    aaaAssignedIp: '0.0.0.0',
     algorithms: { authentication: 'hmac-sha384-192', encryption: 'aes256-cbc', prf: 'hmac-sha384', dhGroup: 'DH-group-20' },
-    traffic: { inputBytes: 1712, outputBytes: 1704, inputPackets: 22, outputPackets: 22, inputFragmentedPackets: 0, outputFragmentedPackets: 0 },
     ipsecSas: { created: 2, deleted: 0 },
-    negotiations: [],
-    anchor: { fpc: 2, pic: 0 },
     ...over,
-  };
+  });
 }
 
 const SAS: IkeSaView[] = [
