@@ -333,22 +333,9 @@ function nullKernel(first: number, counter: { installs: number; last: number }):
 
 type IkeModel = ReturnType<typeof readIkeConfig>;
 
-/**
- * The IKE model of `t` for n tunnels: tunnel 0 read by readIkeConfig, its gateway and VPN
- * copied n times with their names, addresses and st0 unit changed (readIkeConfig of the whole
- * tree is quadratic: ike/config-model.ts readVpn -> effectiveAntiReplay -> View.entry).
- */
-function ikeModel(t: SiteText, side: 'hub' | 'peer'): IkeModel {
-  const one = readIkeConfig(candidateOf(emptyContainer(), { ...t, n: 1 }));
-  const g0 = one.gateways.get('G0')!;
-  const v0 = one.vpns.get('V0')!;
-  const gateways = new Map<string, typeof g0>();
-  const vpns = new Map<string, typeof v0>();
-  for (let i = 0; i < t.n; i++) {
-    gateways.set(`G${i}`, side === 'hub' ? { ...g0, name: `G${i}`, addresses: [peerAddress(i)] } : { ...g0, name: `G${i}`, localAddress: peerAddress(i) });
-    vpns.set(`V${i}`, { ...v0, name: `V${i}`, bindInterface: `st0.${i + 1}`, ike: { ...v0.ike, gateway: `G${i}` } });
-  }
-  return { ...one, gateways, vpns };
+/** The IKE model of `t` as a daemon gets it: the configuration loaded and read by readIkeConfig. */
+function ikeModel(t: SiteText): IkeModel {
+  return readIkeConfig(candidateOf(emptyContainer(), t));
 }
 
 function seeded(seed: number): (k: number) => Uint8Array {
@@ -402,7 +389,7 @@ async function remoteSites(network: Network, n: number, clock: VirtualClock, cou
     engine: 'native',
     hostname: () => 'sites',
   });
-  daemon.configure(ikeModel(peerConfig(n), 'peer'));
+  daemon.configure(ikeModel(peerConfig(n)));
   return daemon;
 }
 
@@ -412,8 +399,8 @@ async function remoteSites(network: Network, n: number, clock: VirtualClock, cou
  * wall ms from the first IKE_SA_INIT to the hub's n-th CHILD SA.
  */
 export async function daemonPair(n: number): Promise<{ ms: number; sent: number }> {
-  const hubModel = ikeModel(hubConfig(n), 'hub');
-  const peerModel = ikeModel(peerConfig(n), 'peer');
+  const hubModel = ikeModel(hubConfig(n));
+  const peerModel = ikeModel(peerConfig(n));
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
   const wire: Array<{ to: 'hub' | 'peer'; d: IkeDatagram }> = [];
   const hubCount = { installs: 0, last: 0 };
