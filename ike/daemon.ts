@@ -51,12 +51,6 @@ import { COOKIE_THRESHOLD, HALF_OPEN_TIMEOUT_MS, REKEYED_GRACE_MS, RESPONDER_REK
 /** What distinguishes kmd from iked (seed / facts §4; index numbering is our choice). */
 export interface FlavourOptions {
   readonly flavour: IkeFlavour;
-  /**
-   * Where the device's tunnel ids start (`show security ipsec security-associations` ID): kmd
-   * 131073, iked 500001. The ids themselves come from `IpsecKernel.allocateTunnelId` (one
-   * counter per device, shared with manual tunnels); kernels built for one flavour start there.
-   */
-  readonly firstTunnelId: number;
   /** First IKE SA index (`Index` column). */
   readonly firstSaIndex: number;
 }
@@ -169,7 +163,8 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   // ---- logging ---------------------------------------------------------------------------
 
   trace(line: string): void {
-    this.deps.trace?.(`${new Date(this.clock.now()).toISOString()} ${this.deps.hostname()} ${this.flavour}: ${line}`);
+    if (!this.deps.trace || this.deps.tracing?.() === false) return;
+    this.deps.trace(`${new Date(this.clock.now()).toISOString()} ${this.deps.hostname()} ${this.flavour}: ${line}`);
   }
 
   private reject(reason: string): void {

@@ -146,10 +146,18 @@ export interface IkeDaemonDeps {
   /** Host name, for log lines. */
   readonly hostname: () => string;
   readonly trace?: IkeTraceSink;
+  /** False while nobody reads the trace (no traceoptions file): the daemon then builds no lines. */
+  readonly tracing?: () => boolean;
 }
 
 /** Which daemon runs (seed Table 4): they share the protocol and differ where the seed says. */
 export type IkeFlavour = 'kmd' | 'iked';
+
+/**
+ * Where a device's tunnel ids start (`show security ipsec security-associations` ID, facts §6):
+ * kmd boxes from 131073, iked boxes from 500001. The kernel's `allocateTunnelId` counts from here.
+ */
+export const FIRST_TUNNEL_ID: Readonly<Record<IkeFlavour, number>> = Object.freeze({ kmd: 131073, iked: 500001 });
 
 /** Daemon-wide counters (malformed messages dropped or answered, by reason code). */
 export interface IkeDaemonCounters {

@@ -10,7 +10,7 @@
 import { createIkeDaemon, type DaemonOptions, type FlavourOptions, type SharedIkeDaemon } from '../ike/daemon.js';
 import type { IkeDaemonDeps } from '../ike/ports.js';
 
-export const IKED_FLAVOUR: FlavourOptions = Object.freeze({ flavour: 'iked', firstTunnelId: 500001, firstSaIndex: 1 });
+export const IKED_FLAVOUR: FlavourOptions = Object.freeze({ flavour: 'iked', firstSaIndex: 1 });
 
 export function createIked(deps: IkeDaemonDeps, options?: DaemonOptions): Promise<SharedIkeDaemon> {
   return createIkeDaemon(IKED_FLAVOUR, deps, options);

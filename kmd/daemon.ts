@@ -10,7 +10,7 @@
 import { createIkeDaemon, type DaemonOptions, type FlavourOptions, type SharedIkeDaemon } from '../ike/daemon.js';
 import type { IkeDaemonDeps } from '../ike/ports.js';
 
-export const KMD_FLAVOUR: FlavourOptions = Object.freeze({ flavour: 'kmd', firstTunnelId: 131073, firstSaIndex: 4194305 });
+export const KMD_FLAVOUR: FlavourOptions = Object.freeze({ flavour: 'kmd', firstSaIndex: 4194305 });
 
 export function createKmd(deps: IkeDaemonDeps, options?: DaemonOptions): Promise<SharedIkeDaemon> {
   return createIkeDaemon(KMD_FLAVOUR, deps, options);

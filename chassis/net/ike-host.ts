@@ -115,6 +115,8 @@ export class IkeHost {
   private chain: Promise<void> = Promise.resolve();
   private model: IkeConfigModel | undefined;
   private modelOf: unknown = undefined;
+  /** The traceoptions file of that active configuration, if any. */
+  private traceFile: string | undefined;
   private readonly factory: IkeDaemonFactory;
   private readonly bytes: (n: number) => Uint8Array;
   readonly logs: LogFiles;
@@ -164,6 +166,7 @@ export class IkeHost {
     const active = this.device.config.active;
     if (this.modelOf !== active || !this.model) {
       this.model = readIkeConfig(active);
+      this.traceFile = ikeTraceFile(active);
       this.modelOf = active;
     }
     return this.model;
@@ -230,12 +233,19 @@ export class IkeHost {
       engine: device.ikeDaemon.daemon === 'iked' && device.cards().some((c) => c.type === 'spc3' && c.state === 'online') ? 'native' : 'software',
       hostname: () => device.hostname,
       trace: (line) => this.trace(line),
+      tracing: () => this.tracing(),
     };
   }
 
+  /** Whether `security ike traceoptions file` is configured (read with the model, per active tree). */
+  private tracing(): boolean {
+    this.config();
+    return this.traceFile !== undefined;
+  }
+
   private trace(line: string): void {
-    const file = ikeTraceFile(this.device.config.active);
-    if (file !== undefined) this.logs.append(file, line);
+    this.config();
+    if (this.traceFile !== undefined) this.logs.append(this.traceFile, line);
   }
 
   /** The `IkeTransport` over this device's packet path. */

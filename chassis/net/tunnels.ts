@@ -29,7 +29,7 @@
  * negotiate again (chassis/net/ike-host.ts clears those IKE SAs).
  */
 import type { Spu } from '../../cards/card.js';
-import type { ChildSaCounters, ChildSaInstall, ChildSaPlacement, GatewayKind, IpsecKernel } from '../../ike/ports.js';
+import { FIRST_TUNNEL_ID, type ChildSaCounters, type ChildSaInstall, type ChildSaPlacement, type GatewayKind, type IpsecKernel } from '../../ike/ports.js';
 import type { IkeConfigModel } from '../../ike/config-model.js';
 import { AUTHENTICATION_SUITES, ENCRYPTION_SUITES, isAuthenticationAlgorithm, isEncryptionAlgorithm, type EncryptionAlgorithm } from '../../crypto/suites.js';
 import type { EngineName } from '../../crypto/engine.js';
@@ -105,8 +105,6 @@ export interface IkeHooks {
   lost(gateways: readonly string[]): void;
 }
 
-/** Tunnel ids as the two daemons number them (facts §6: kmd from 131073, iked from 500001). */
-const FIRST_ID = { kmd: 131073, iked: 500001 } as const;
 
 export class Tunnels {
   private readonly paths = new Map<SpuHandle, EspPath>();
@@ -155,7 +153,7 @@ export class Tunnels {
   ) {
     this.anchors = new TunnelAnchors<Spu>(random);
     this.spiRandom = spiRandom ?? new SeededRandom(0x5e1d);
-    this.nextId = device.ikeDaemon.daemon === 'iked' ? FIRST_ID.iked : FIRST_ID.kmd;
+    this.nextId = FIRST_TUNNEL_ID[device.ikeDaemon.daemon === 'iked' ? 'iked' : 'kmd'];
     device.bus.on('spu.state', () => {
       this.sweep();
       void this.reconcile();

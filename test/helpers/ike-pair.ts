@@ -9,7 +9,7 @@ import { loadConfigText } from '../../config/load.js';
 import { schemaRoot } from '../../config/schema/schema.js';
 import { readIkeConfig, type IkeConfigModel } from '../../ike/config-model.js';
 import { createIkeDaemon, type SharedIkeDaemon } from '../../ike/daemon.js';
-import type { IkeDatagram, IkeEndpoint, IkeTransport } from '../../ike/ports.js';
+import { FIRST_TUNNEL_ID, type IkeDatagram, type IkeEndpoint, type IkeTransport } from '../../ike/ports.js';
 import { IKED_FLAVOUR } from '../../iked/daemon.js';
 import { KMD_FLAVOUR } from '../../kmd/daemon.js';
 import { VirtualClock } from '../../sim/clock.js';
@@ -142,8 +142,8 @@ export class IkePair {
 
   private constructor(readonly options: PairOptions) {
     // Each side's kernel numbers tunnels as its device would (kmd 131073+, iked 500001+).
-    this.kernelA = new MockKernel(0xa0000001, (options.flavourA === 'iked' ? IKED_FLAVOUR : KMD_FLAVOUR).firstTunnelId);
-    this.kernelB = new MockKernel(0xb0000001, (options.flavourB === 'iked' ? IKED_FLAVOUR : KMD_FLAVOUR).firstTunnelId);
+    this.kernelA = new MockKernel(0xa0000001, FIRST_TUNNEL_ID[options.flavourA ?? 'kmd']);
+    this.kernelB = new MockKernel(0xb0000001, FIRST_TUNNEL_ID[options.flavourB ?? 'kmd']);
   }
 
   static async create(options: PairOptions): Promise<IkePair> {

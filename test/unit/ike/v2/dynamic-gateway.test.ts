@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIkeDaemon, type SharedIkeDaemon } from '../../../../ike/daemon.js';
-import type { IkeDatagram } from '../../../../ike/ports.js';
+import { FIRST_TUNNEL_ID, type IkeDatagram } from '../../../../ike/ports.js';
 import { KMD_FLAVOUR } from '../../../../kmd/daemon.js';
 import { VirtualClock } from '../../../../sim/clock.js';
 import { Random } from '../../../../sim/random.js';
@@ -31,7 +31,7 @@ class Star {
 
   async add(address: string, config: string, seed: number): Promise<Node> {
     const random = new Random(seed);
-    const kernel = new MockKernel(0x10000001 * ((seed % 13) + 1), KMD_FLAVOUR.firstTunnelId);
+    const kernel = new MockKernel(0x10000001 * ((seed % 13) + 1), FIRST_TUNNEL_ID.kmd);
     const trace: string[] = [];
     const daemon = await createIkeDaemon(KMD_FLAVOUR, {
       clock: this.clock,
