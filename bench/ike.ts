@@ -198,6 +198,8 @@ export interface BringUp {
   /** Pairs the hub had installed when the run ended, and wall ms from its commit until then. */
   readonly installed: number;
   readonly elapsedMs: number;
+  /** performance.now() of the hub's first IKE_SA_INIT and of its last install (for profiling a window). */
+  readonly window: { readonly from: number; readonly to: number };
 }
 
 const rssMb = (): number => process.memoryUsage().rss / 2 ** 20;
@@ -302,6 +304,7 @@ export async function bringUp(n: number, opts: { limitMs?: number; peer?: 'devic
       shownUp,
       installed: ph.installs,
       elapsedMs: performance.now() - t0,
+      window: { from: ph.firstSend ?? t0, to: ph.lastInstall },
     };
   } finally {
     await sites?.stop();

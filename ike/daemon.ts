@@ -4,8 +4,9 @@
  * tunnel events and the views `show` renders. The protocol itself lives in ike/v2/ (one task per
  * concern, a task manager per IKE SA); kmd/daemon.ts and iked/daemon.ts are thin flavours.
  *
- * The daemon runs as an xstate actor on the device clock, and so does each IKE SA's lifecycle
- * (v2/ike-sa-machine.ts). The actor owns the state `show` reports and the reason an SA went Down.
+ * The daemon runs as an xstate actor on the device clock, and each IKE SA's lifecycle is a
+ * snapshot of an xstate machine (v2/ike-sa-machine.ts) that owns the state `show` reports and the
+ * reason an SA went Down.
  * The exchange data (keys, children, timers) stays plain objects driven by the task manager,
  * because at 10,000 tunnels and 1,000 setups/s every byte and microsecond per SA counts.
  *
@@ -61,7 +62,7 @@ export interface DaemonOptions {
   /** Half-open IKE SAs from which cookies are required (default COOKIE_THRESHOLD). */
   readonly cookieThreshold?: number;
   /**
-   * Called with every IKE SA as soon as its lifecycle actor runs (before any event reaches it):
+   * Called with every IKE SA as soon as its lifecycle exists (before any event reaches it):
    * tests record the sequence of snapshots (`sa.lifecycle.subscribe`).
    */
   readonly onIkeSa?: (sa: IkeSa) => void;
@@ -150,14 +151,15 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     this.lifecycleHost = {
       down: (sa, why) => {
         if (this.deps.trace) this.trace(`IKE SA ${sa.index} ${sa.gateway.name}: down (${why.cause}: ${why.detail})`);
+        this.actor.send({ type: 'SA_ENDED' });
       },
     };
   }
 
   private readonly onIkeSa: ((sa: IkeSa) => void) | undefined;
-  /** The daemon as an actor on the device clock: Running until stop(); root of the SA actors. */
+  /** The daemon as an actor on the device clock: Running until stop(); counts the IKE SAs that ended. */
   readonly actor: IkeDaemonActor;
-  /** What the IKE SA lifecycle actors call back (one object for all of them). */
+  /** What the IKE SA lifecycles call back (one object for all of them). */
   private readonly lifecycleHost: IkeSaLifecycleHost<IkeSa>;
 
   // ---- logging ---------------------------------------------------------------------------
@@ -329,7 +331,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
 
   private newSa(role: 'initiator' | 'responder', spiI: Uint8Array, gw: GatewayRec, local: IkeEndpoint, remote: IkeEndpoint, rekeyed = false): IkeSa {
     const tm = new TaskManager();
-    const sa = new IkeSa(this.nextIndex++, role, spiI, gw, local, remote, tm, { clock: this.clock, host: this.lifecycleHost, rekeyed, daemon: this.actor });
+    const sa = new IkeSa(this.nextIndex++, role, spiI, gw, local, remote, tm, { host: this.lifecycleHost, rekeyed });
     this.onIkeSa?.(sa);
     tm.host = {
       clock: this.clock,

@@ -1,9 +1,9 @@
 /**
  * The lifecycle of one IKE SA as an xstate v5 machine: which phase the SA is in, and once it is
- * gone, why. The machine is defined once for the module; each IKE SA runs one small actor of it
- * on the device clock (`createIkeSaActor`). The exchanges themselves stay in the task manager and
- * the tasks: the actor only hears their outcomes as events, so a setup costs a handful of
- * transitions, not an actor per exchange.
+ * gone, why. The machine is defined once for the module; each IKE SA holds an `IkeSaLifecycle`,
+ * its current snapshot of that machine, and moves it with xstate's pure `transition`: the
+ * exchanges themselves stay in the task manager and the tasks, the lifecycle only hears their
+ * outcomes as events, so a setup costs a handful of transitions.
  *
  *   Connecting ── Start ─┬─ (initiator) InitSent ── INIT_DONE ──> AuthSent ── AUTH_DONE ──┐
  *                        ├─ (responder) InitAnswered ─────────────── AUTH_DONE ───────────┤
@@ -14,17 +14,24 @@
  *   any live state ── FAILED / TIMEOUT / DPD_DEAD / PEER_DELETED / REMOVED ──> Down
  *   InitAnswered ── HALF_OPEN_EXPIRED ──> Down (half-open-expired)
  *
- * `Down` is final and carries a typed reason; entering it tells the host (the daemon's trace)
- * and stops the actor, so nothing of it outlives the SA.
+ * `Down` is final and carries a typed reason; entering it runs `reportDown`, which the lifecycle
+ * executes by telling its host (the daemon's trace and its count of ended SAs).
  *
- * Timers stay out of the machine. The actors run on the device clock (an `after` here would
- * be virtual time in tests), but each `after` left early costs a clearTimeout, and on the
- * VirtualClock that is a scan of every pending timer: measured 90 µs per SA with 10,000 timers
- * pending, which alone would eat a tenth of the setup budget. The half-open timeout, the
- * lifetimes, DPD and retransmissions are the daemon's and the task manager's (plain clock
- * timers that check the state when they fire); the machine hears their outcome as an event.
+ * Why snapshots and not one actor per SA: an actor per IKE SA cost about 60 kB of allocation
+ * per setup (snapshots, state-node sets and the actor itself, each rebuilt per event) and
+ * ~10 % of the CPU of a setup, for a machine whose context is three fields. The machine's
+ * context holds nothing of the SA (role, rekeyed, the Down reason), so `transition` is a pure
+ * function of (snapshot, event): for an event without payload its answer is the same for every
+ * SA in the same snapshot. The lifecycle asks xstate once per (snapshot, event type) and shares
+ * the resulting immutable snapshot; events that carry text (FAILED, TIMEOUT, DELETE) are
+ * computed each time. Every state change is still xstate's: nothing here re-implements the
+ * machine.
+ *
+ * Timers stay out of the machine. The half-open timeout, the lifetimes, DPD and
+ * retransmissions are the daemon's and the task manager's (plain device-clock timers that check
+ * the state when they fire); the machine hears their outcome as an event.
  */
-import { assign, createActor, fromTransition, setup, type Actor, type AnyActorRef, type SnapshotFrom } from 'xstate';
+import { assign, createActor, initialTransition, setup, transition, type Actor, type SnapshotFrom } from 'xstate';
 import type { Clock } from '../../sim/clock.js';
 
 /** Why an IKE SA went Down. */
@@ -77,12 +84,11 @@ export interface IkeSaMachineInput {
   readonly role: 'initiator' | 'responder';
   /** Born of an IKE SA rekey: established from the start (RFC 7296 §2.18). */
   readonly rekeyed: boolean;
-  readonly owner: unknown;
-  readonly host: IkeSaLifecycleHost<unknown>;
 }
 
 interface IkeSaContext {
-  readonly input: IkeSaMachineInput;
+  readonly role: 'initiator' | 'responder';
+  readonly rekeyed: boolean;
   /** Set by DELETE (used when REMOVED ends a Deleting SA) and on entering Down. */
   reason: IkeSaDownReason | null;
 }
@@ -97,8 +103,8 @@ export const ikeSaMachine = setup({
     output: {} as IkeSaDownReason,
   },
   guards: {
-    isRekeyed: ({ context }) => context.input.rekeyed,
-    isInitiator: ({ context }) => context.input.role === 'initiator',
+    isRekeyed: ({ context }) => context.rekeyed,
+    isInitiator: ({ context }) => context.role === 'initiator',
   },
   actions: {
     markFailed: assign({ reason: ({ event }) => (event.type === 'FAILED' ? down('failed', event.reason) : null) }),
@@ -109,11 +115,12 @@ export const ikeSaMachine = setup({
     markRemoved: assign({ reason: ({ context }) => context.reason ?? down('deleted', 'removed') }),
     markRekeyed: assign({ reason: () => down('rekeyed', 'IKE SA rekeyed') }),
     markHalfOpen: assign({ reason: () => down('half-open-expired', 'half-open SA expired without IKE_AUTH') }),
-    reportDown: ({ context }) => context.input.host.down(context.input.owner, context.reason ?? down('deleted', 'removed')),
+    // Executed by IkeSaLifecycle (it knows the SA and its host; the machine's context does not).
+    reportDown: () => undefined,
   },
 }).createMachine({
   id: 'IkeSa',
-  context: ({ input }) => ({ input, reason: null }),
+  context: ({ input }) => ({ role: input.role, rekeyed: input.rekeyed, reason: null }),
   initial: 'Connecting',
   // Outcomes that end the SA whatever phase it is in (Rekeyed and Deleting refine some below).
   on: {
@@ -163,36 +170,104 @@ export const ikeSaMachine = setup({
   output: ({ context }) => context.reason ?? down('deleted', 'removed'),
 });
 
-export type IkeSaActor = Actor<typeof ikeSaMachine>;
 export type IkeSaSnapshot = SnapshotFrom<typeof ikeSaMachine>;
+type Step = readonly [IkeSaSnapshot, readonly { readonly type: string }[]];
+
+/** xstate's answers for payload-free events, per snapshot (shared snapshots: a few entries). */
+const steps = new WeakMap<IkeSaSnapshot, Map<string, Step>>();
+const initials = new Map<string, Step>();
+
+function initialStep(input: IkeSaMachineInput): Step {
+  const key = `${input.role}/${input.rekeyed}`;
+  let step = initials.get(key);
+  if (!step) {
+    step = initialTransition(ikeSaMachine, input);
+    initials.set(key, step);
+  }
+  return step;
+}
+
+function nextStep(snapshot: IkeSaSnapshot, event: IkeSaEvent): Step {
+  if (Object.keys(event).length > 1) return transition(ikeSaMachine, snapshot, event);
+  let byType = steps.get(snapshot);
+  if (!byType) {
+    byType = new Map();
+    steps.set(snapshot, byType);
+  }
+  let step = byType.get(event.type);
+  if (!step) {
+    step = transition(ikeSaMachine, snapshot, event);
+    byType.set(event.type, step);
+  }
+  return step;
+}
+
+/** An observer's handle (the shape of an xstate subscription). */
+export interface LifecycleSubscription {
+  unsubscribe(): void;
+}
 
 /**
- * Where the SA actors of one daemon live. It is the `parent` of each of them, so they share the
- * daemon actor's system, scheduler and clock and do not each build their own. That costs
- * 1.9 kB per SA actor instead of 3.6 kB. They are not spawned into any snapshot, because a
- * children map would be copied per SA. An SA actor that reaches Down sends it xstate's
- * `xstate.done.actor.<id>` event, and it counts those.
- *
- * It is transition logic, not a machine, on purpose. A machine memoises its candidate
- * transitions per event type, and every done event has a type of its own (the actor's id). On
- * the module-level machine that table grew by about 200 bytes per SA, forever.
+ * One IKE SA's place in `ikeSaMachine`: its snapshot, moved by events through xstate's pure
+ * `transition`, the machine's actions run against this SA's host, and observers told of every
+ * new snapshot (tests record sequences with them). Once Down (status `done`) it ignores events.
  */
-const ikeSaRegistry = fromTransition((ended: number, event: { readonly type: string }) => (event.type.startsWith('xstate.done.actor.') ? ended + 1 : ended), 0);
+export class IkeSaLifecycle<Owner> {
+  private snapshot: IkeSaSnapshot;
+  private observers: Array<(s: IkeSaSnapshot) => void> | undefined;
+
+  constructor(
+    input: IkeSaMachineInput,
+    private readonly owner: Owner,
+    private readonly host: IkeSaLifecycleHost<Owner>,
+  ) {
+    const [snapshot, actions] = initialStep(input);
+    this.snapshot = snapshot;
+    this.run(actions);
+  }
+
+  getSnapshot(): IkeSaSnapshot {
+    return this.snapshot;
+  }
+
+  subscribe(observer: (s: IkeSaSnapshot) => void): LifecycleSubscription {
+    (this.observers ??= []).push(observer);
+    return {
+      unsubscribe: () => {
+        this.observers = this.observers?.filter((o) => o !== observer);
+      },
+    };
+  }
+
+  send(event: IkeSaEvent): void {
+    if (this.snapshot.status !== 'active') return;
+    const [next, actions] = nextStep(this.snapshot, event);
+    if (next === this.snapshot) return;
+    this.snapshot = next;
+    this.run(actions);
+    if (this.observers) for (const o of this.observers) o(next);
+  }
+
+  private run(actions: readonly { readonly type: string }[]): void {
+    for (const a of actions) {
+      if (a.type === 'reportDown') this.host.down(this.owner, this.snapshot.context.reason ?? down('deleted', 'removed'));
+    }
+  }
+}
 
 /**
- * The daemon itself (kmd or iked): Running until `stop()`, with the SA registry invoked while
- * it runs.
+ * The daemon itself (kmd or iked): Running until `stop()`, counting the IKE SAs whose
+ * lifecycle reached Down (SA_ENDED, sent by the daemon's lifecycle host).
  */
 export const ikeDaemonMachine = setup({
-  types: { events: {} as { readonly type: 'STOP' } },
-  actors: { ikeSaRegistry },
+  types: { context: {} as { ended: number }, events: {} as { readonly type: 'STOP' } | { readonly type: 'SA_ENDED' } },
 }).createMachine({
   id: 'IkeDaemon',
+  context: { ended: 0 },
   initial: 'Running',
   states: {
     Running: {
-      invoke: { id: 'sas', src: 'ikeSaRegistry' },
-      on: { STOP: 'Stopped' },
+      on: { STOP: 'Stopped', SA_ENDED: { actions: assign({ ended: ({ context }) => context.ended + 1 }) } },
     },
     Stopped: { type: 'final' },
   },
@@ -204,21 +279,14 @@ export function createIkeDaemonActor(clock: Clock): IkeDaemonActor {
   return createActor(ikeDaemonMachine, { clock }).start();
 }
 
-/** The daemon's SA registry (undefined once the daemon stopped). */
-export function saRegistryOf(daemon: IkeDaemonActor): AnyActorRef | undefined {
-  return daemon.getSnapshot().children.sas;
-}
-
-/** How many SA actors of the daemon reached Down (and stopped). */
+/** How many IKE SAs of the daemon reached Down. */
 export function endedSaActors(daemon: IkeDaemonActor): number {
-  const registry = saRegistryOf(daemon);
-  return registry ? (registry.getSnapshot() as { context: number }).context : 0;
+  return daemon.getSnapshot().context.ended;
 }
 
-/** Start the lifecycle actor of one IKE SA on the device clock, in its daemon's actor system. */
-export function createIkeSaActor(clock: Clock, input: IkeSaMachineInput, daemon?: IkeDaemonActor): IkeSaActor {
-  const parent = daemon ? saRegistryOf(daemon) : undefined;
-  return createActor(ikeSaMachine, parent ? { clock, input, parent } : { clock, input }).start();
+/** The lifecycle of one IKE SA (`owner`), starting in the machine's initial state for `input`. */
+export function createIkeSaLifecycle<Owner>(input: IkeSaMachineInput, owner: Owner, host: IkeSaLifecycleHost<Owner>): IkeSaLifecycle<Owner> {
+  return new IkeSaLifecycle(input, owner, host);
 }
 
 /** The daemon's short state names, from a snapshot. */

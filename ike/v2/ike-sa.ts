@@ -13,22 +13,18 @@ import type { SelectorPair } from '../traffic-selector.js';
 import { createSkCipher, type SkCipher, type IvSource } from '../wire/sk.js';
 import type { IkeConfigModel, IkeGatewayConfig, IkePolicyConfig, IpsecVpnConfig, IpsecPolicyConfig } from '../config-model.js';
 import type { TunnelEventView } from '../status.js';
-import type { Clock } from '../../sim/clock.js';
 import type { Identity } from './identity.js';
-import { createIkeSaActor, lifecycleText, type IkeDaemonActor, phaseOf, type IkeSaActor, type IkeSaDownReason, type IkeSaEvent, type IkeSaLifecycleHost, type IkeSaPhase } from './ike-sa-machine.js';
+import { IkeSaLifecycle, lifecycleText, phaseOf, type IkeSaDownReason, type IkeSaEvent, type IkeSaLifecycleHost, type IkeSaPhase } from './ike-sa-machine.js';
 import type { TaskManager } from './task-manager.js';
 
 /** The daemon's short names of the lifecycle phases (ike-sa-machine.ts owns the state). */
 export type IkeSaState = IkeSaPhase;
 
-/** What an IKE SA's lifecycle actor runs with. */
+/** What an IKE SA's lifecycle runs with. */
 export interface IkeSaLifecycleDeps {
-  readonly clock: Clock;
   readonly host: IkeSaLifecycleHost<IkeSa>;
   /** Born of an IKE SA rekey (established from the start). */
   readonly rekeyed: boolean;
-  /** The daemon's actor, whose actor system the SA's actor joins. */
-  readonly daemon?: IkeDaemonActor;
 }
 export type ChildSaState = 'installing' | 'installed' | 'rekeying' | 'rekeyed' | 'deleting' | 'deleted';
 
@@ -103,7 +99,7 @@ export interface ChildSa {
 
 export class IkeSa {
   /** The lifecycle (ike-sa-machine.ts): the state `show` reports and why the SA went Down. */
-  readonly lifecycle: IkeSaActor;
+  readonly lifecycle: IkeSaLifecycle<IkeSa>;
   spiR: Uint8Array = new Uint8Array(8);
   ni: Uint8Array = new Uint8Array(0);
   nr: Uint8Array = new Uint8Array(0);
@@ -161,17 +157,17 @@ export class IkeSa {
     readonly tasks: TaskManager,
     lifecycle: IkeSaLifecycleDeps,
   ) {
-    this.lifecycle = createIkeSaActor(lifecycle.clock, { role, rekeyed: lifecycle.rekeyed, owner: this, host: lifecycle.host as IkeSaLifecycleHost<unknown> }, lifecycle.daemon);
+    this.lifecycle = new IkeSaLifecycle({ role, rekeyed: lifecycle.rekeyed }, this, lifecycle.host);
   }
 
-  /** The phase, from the lifecycle actor's snapshot. */
+  /** The phase, from the lifecycle's snapshot. */
   get state(): IkeSaState {
     return phaseOf(this.lifecycle.getSnapshot());
   }
 
   /** Tell the lifecycle an outcome (ignored once the SA is Down). */
   signal(event: IkeSaEvent): void {
-    if (this.lifecycle.getSnapshot().status === 'active') this.lifecycle.send(event);
+    this.lifecycle.send(event);
   }
 
   /** Why the SA went Down (null while it is not). */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { createIkeSaActor, endedSaActors, ikeSaMachine, lifecycleText, type IkeSaDownReason } from '../../../../ike/v2/ike-sa-machine.js';
+import { createIkeSaLifecycle, endedSaActors, ikeSaMachine, lifecycleText, type IkeSaDownReason } from '../../../../ike/v2/ike-sa-machine.js';
 import { notify } from '../../../../ike/v2/payloads.js';
 import { ExchangeType, NotifyType } from '../../../../ike/wire/constants.js';
 import { VirtualClock } from '../../../../sim/clock.js';
@@ -183,9 +183,8 @@ describe('the machine alone', () => {
   const host = { down: (_o: unknown, _r: IkeSaDownReason) => undefined };
 
   it('events in, snapshots out (responder; REMOVED while Rekeyed ends it as rekeyed)', () => {
-    const clock = new VirtualClock();
-    const downs: IkeSaDownReason[] = [];
-    const actor = createIkeSaActor(clock, { role: 'responder', rekeyed: false, owner: 'x', host: { down: (_o, r) => downs.push(r) } });
+    const downs: Array<[string, IkeSaDownReason]> = [];
+    const actor = createIkeSaLifecycle({ role: 'responder', rekeyed: false }, 'x', { down: (o, r) => downs.push([o, r]) });
     const seen = [lifecycleText(actor.getSnapshot())];
     actor.subscribe((s) => seen.push(lifecycleText(s)));
     actor.send({ type: 'INIT_DONE' }); // not for a responder: ignored
@@ -193,20 +192,46 @@ describe('the machine alone', () => {
     actor.send({ type: 'REKEY_DONE' });
     actor.send({ type: 'REMOVED' });
     expect([...new Set(seen)]).toEqual(['Connecting.InitAnswered', 'Established.Active', 'Rekeyed', 'Down(rekeyed)']);
-    expect(downs).toEqual([{ cause: 'rekeyed', detail: 'IKE SA rekeyed' }]);
+    expect(downs).toEqual([['x', { cause: 'rekeyed', detail: 'IKE SA rekeyed' }]]);
     expect(actor.getSnapshot().output).toEqual({ cause: 'rekeyed', detail: 'IKE SA rekeyed' });
-    expect(clock.pending()).toBe(0);
+    actor.send({ type: 'AUTH_DONE' }); // Down is final: nothing moves it
+    expect(lifecycleText(actor.getSnapshot())).toBe('Down(rekeyed)');
+    expect(downs).toHaveLength(1);
   });
 
   it('a failure keeps its reason; a DELETE then a crossing PEER_DELETED keeps ours', () => {
     const clock = new VirtualClock();
-    const a = createActor(ikeSaMachine, { clock, input: { role: 'initiator', rekeyed: false, owner: 1, host } }).start();
+    const a = createActor(ikeSaMachine, { clock, input: { role: 'initiator', rekeyed: false } }).start();
     a.send({ type: 'FAILED', reason: 'IKE SA negotiation failed: no proposal chosen' });
     expect(a.getSnapshot().output).toEqual({ cause: 'failed', detail: 'IKE SA negotiation failed: no proposal chosen' });
-    const b = createIkeSaActor(clock, { role: 'initiator', rekeyed: true, owner: 2, host });
+    const b = createIkeSaLifecycle({ role: 'initiator', rekeyed: true }, 2, host);
     expect(lifecycleText(b.getSnapshot())).toBe('Established.Active');
     b.send({ type: 'DELETE', detail: 'lifetime expired' });
     b.send({ type: 'PEER_DELETED' });
     expect(b.getSnapshot().output).toEqual({ cause: 'deleted', detail: 'lifetime expired' });
+  });
+
+  it('SAs in the same state share one snapshot; a reason stays with its own SA', () => {
+    const downs: Array<[number, IkeSaDownReason]> = [];
+    const h = { down: (o: number, r: IkeSaDownReason) => downs.push([o, r]) };
+    const [x, y] = [createIkeSaLifecycle({ role: 'initiator', rekeyed: false }, 1, h), createIkeSaLifecycle({ role: 'initiator', rekeyed: false }, 2, h)];
+    for (const l of [x, y]) {
+      l.send({ type: 'INIT_DONE' });
+      l.send({ type: 'AUTH_DONE' });
+    }
+    expect(x.getSnapshot()).toBe(y.getSnapshot());
+    expect(lifecycleText(x.getSnapshot())).toBe('Established.Active');
+    x.send({ type: 'DELETE', detail: 'lifetime expired' });
+    y.send({ type: 'TIMEOUT', detail: 'No response from peer. Negotiation failed' });
+    x.send({ type: 'REMOVED' });
+    expect(downs).toEqual([
+      [2, { cause: 'timeout', detail: 'No response from peer. Negotiation failed' }],
+      [1, { cause: 'deleted', detail: 'lifetime expired' }],
+    ]);
+    const z = createIkeSaLifecycle({ role: 'initiator', rekeyed: false }, 3, h);
+    z.send({ type: 'INIT_DONE' });
+    z.send({ type: 'AUTH_DONE' });
+    expect(lifecycleText(z.getSnapshot())).toBe('Established.Active');
+    expect(z.getSnapshot().context.reason).toBeNull();
   });
 });
