@@ -88,8 +88,8 @@ export interface IkePair {
   readonly inboundHandle: number;
   readonly outboundHandle: number;
   /** Parsed selectors; undefined when the text could not be read (nothing is checked then). */
-  readonly localSelectors: SelectorRange[] | undefined;
-  readonly remoteSelectors: SelectorRange[] | undefined;
+  readonly localSelectors: readonly SelectorRange[] | undefined;
+  readonly remoteSelectors: readonly SelectorRange[] | undefined;
   readonly installedAt: number;
   /** Inbound inner packets outside the selectors. */
   tsCheckFail: number;
@@ -161,17 +161,38 @@ export class Tunnels {
   }
 
   /** The SPUs of the chassis now, for the anchoring table. */
+  /**
+   * Tell the anchoring what SPUs are online and which distribution profiles exist. Called before
+   * every anchoring decision; it does the work only when a card, an SPU or the configuration
+   * changed since the last call (per install it was rebuilding both lists for nothing).
+   */
   private refreshSpus(): void {
-    this.anchors.setSpus(
-      this.device
-        .cards()
-        .filter((c) => c.isSpc && c.state === 'online')
-        .flatMap((c) => c.spus.map((s) => describeSpu(c, s)))
-        .map((d) => ({ ...d, eligible: d.eligible && d.id.thread?.alive === true })),
-    );
+    const cards = this.device.cards().filter((c) => c.isSpc && c.state === 'online');
+    let signature = '';
+    for (const c of cards) for (const s of c.spus) signature += `${objectId(s)}/${s.state}/${s.thread ? objectId(s.thread) : 0}/${s.thread?.alive === true ? 1 : 0}/${s.origin};`;
+    if (signature !== this.spuSignature) {
+      this.spuSignature = signature;
+      this.anchors.setSpus(cards.flatMap((c) => c.spus.map((s) => describeSpu(c, s))).map((d) => ({ ...d, eligible: d.eligible && d.id.thread?.alive === true })));
+    }
     const model = this.ikeHooks?.config();
-    if (model) this.anchors.setProfiles(profilesOf(model));
+    if (model && model !== this.profilesOf) {
+      this.profilesOf = model;
+      this.anchors.setProfiles(profilesOf(model));
+    }
   }
+
+  /** Parsed selector texts: every pair of a VPN (and each rekey) carries the same ones. */
+  private selectors(text: string): readonly SelectorRange[] | undefined {
+    if (this.parsedSelectors.has(text)) return this.parsedSelectors.get(text);
+    if (this.parsedSelectors.size >= 4096) this.parsedSelectors.clear();
+    const parsed = parseSelectors(text);
+    this.parsedSelectors.set(text, parsed);
+    return parsed;
+  }
+
+  private readonly parsedSelectors = new Map<string, readonly SelectorRange[] | undefined>();
+  private spuSignature: string | undefined;
+  private profilesOf: object | undefined;
 
   private alive(spu: Spu): boolean {
     const card = this.device.card(spu.slot);
@@ -559,9 +580,9 @@ export class Tunnels {
       esn: sa.esn,
     } as const;
     const udp = sa.udpEncapsulation;
-    let outboundHandle: number;
-    try {
-      outboundHandle = await path.installSa({
+    // Both directions go to the SPU thread in the same batch (installs of one tick share a task).
+    const [outbound, inbound] = await Promise.allSettled([
+      path.installSa({
         ...base,
         spi: sa.outbound.spi,
         direction: 'outbound',
@@ -569,14 +590,8 @@ export class Tunnels {
         authenticationKey: sa.outbound.authenticationKey,
         tunnel: { local: sa.local, remote: sa.remote },
         ...(udp ? { udpEncapsulation: { sourcePort: udp.localPort, destinationPort: udp.remotePort } } : {}),
-      } satisfies SaRecord);
-    } catch (err) {
-      dropAnchor();
-      throw new Error((err as Error).message);
-    }
-    let inboundHandle: number;
-    try {
-      inboundHandle = await path.installSa({
+      } satisfies SaRecord),
+      path.installSa({
         ...base,
         spi: sa.inbound.spi,
         direction: 'inbound',
@@ -585,12 +600,17 @@ export class Tunnels {
         tunnel: { local: sa.remote, remote: sa.local },
         replayWindowSize: sa.replayWindowSize,
         ...(udp ? { udpEncapsulation: { sourcePort: udp.remotePort, destinationPort: udp.localPort } } : {}),
-      } satisfies SaRecord);
-    } catch (err) {
-      await path.removeSa(outboundHandle).catch(() => undefined);
+      } satisfies SaRecord),
+    ]);
+    if (outbound.status === 'rejected' || inbound.status === 'rejected') {
+      if (outbound.status === 'fulfilled') await path.removeSa(outbound.value).catch(() => undefined);
+      if (inbound.status === 'fulfilled') await path.removeSa(inbound.value).catch(() => undefined);
       dropAnchor();
-      throw new Error((err as Error).message);
+      const failed = outbound.status === 'rejected' ? outbound : (inbound as PromiseRejectedResult);
+      throw new Error((failed.reason as Error).message);
     }
+    const outboundHandle = outbound.value;
+    const inboundHandle = inbound.value;
     const pair: IkePair = {
       sa,
       outer: remote.value.length === 16 ? 6 : 4,
@@ -600,8 +620,8 @@ export class Tunnels {
       path,
       inboundHandle,
       outboundHandle,
-      localSelectors: parseSelectors(sa.localSelector),
-      remoteSelectors: parseSelectors(sa.remoteSelector),
+      localSelectors: this.selectors(sa.localSelector),
+      remoteSelectors: this.selectors(sa.remoteSelector),
       installedAt: this.device.now(),
       tsCheckFail: 0,
     };
@@ -819,6 +839,18 @@ export class Tunnels {
 const spiHex = (spi: number): string => spi.toString(16).padStart(8, '0');
 
 /** The configuration's distribution profiles in the anchoring table's shape. */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+/** A number that names `o` for as long as it lives (identity, for change signatures). */
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(o, id);
+  }
+  return id;
+}
+
 function profilesOf(model: IkeConfigModel): DistributionProfile[] {
   return [...model.distributionProfiles.values()].map((p) => ({
     name: p.name,

@@ -307,20 +307,29 @@ function listOf(o: Readonly<Record<string, unknown>>, name: string, s: Struct): 
 /** Bytes `o` takes when written with structure `s`. */
 export function measureStruct(s: Struct, o: Readonly<Record<string, unknown>>): number {
   let n = 0;
-  for (const op of s.ops) {
+  const ops = s.ops;
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k]!;
     switch (op.f) {
       case 'bytes':
         n += bytesOf(o, op.name, s).length;
         break;
       case 'chunks':
-        for (const c of listOf(o, op.name, s)) n += (c as Uint8Array).length;
+        {
+          const cs = listOf(o, op.name, s) as Uint8Array[];
+          for (let j = 0; j < cs.length; j++) n += cs[j]!.length;
+        }
         break;
       case 'list':
-        for (const it of listOf(o, op.name, s)) n += measureStruct(op.item!, it as Record<string, unknown>);
+        {
+          const its = listOf(o, op.name, s) as Record<string, unknown>[];
+          for (let j = 0; j < its.length; j++) n += measureStruct(op.item!, its[j]!);
+        }
         break;
       case 'attributes': {
         if (valueOf(o, op.name) !== undefined) n += 4;
-        for (const a of listOf(o, op.others, s) as WireAttribute[]) n += a.tv ? 4 : 4 + a.value.length;
+        const as = listOf(o, op.others, s) as WireAttribute[];
+        for (let j = 0; j < as.length; j++) n += as[j]!.tv ? 4 : 4 + as[j]!.value.length;
         break;
       }
       default:
@@ -352,7 +361,9 @@ function writeUint(out: Uint8Array, at: number, v: number, width: number): void 
 export function writeStruct(s: Struct, o: Readonly<Record<string, unknown>>, out: Uint8Array, at: number, lastItem = true): number {
   const start = at;
   let lengthAt = -1;
-  for (const op of s.ops) {
+  const ops = s.ops;
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k]!;
     switch (op.f) {
       case 'u8':
       case 'u16':
@@ -392,7 +403,7 @@ export function writeStruct(s: Struct, o: Readonly<Record<string, unknown>>, out
       case 'itemSize': {
         const items = listOf(o, op.name, s) as Uint8Array[];
         const n = items.length > 0 ? items[0]!.length : 0;
-        for (const it of items) if (it.length !== n) throw new RangeError(`${s.name}.${op.name}: items of different lengths`);
+        for (let j = 0; j < items.length; j++) if (items[j]!.length !== n) throw new RangeError(`${s.name}.${op.name}: items of different lengths`);
         checkFits(s, `${op.name} item length`, n, 1);
         out[at] = n;
         at += 1;
@@ -405,14 +416,17 @@ export function writeStruct(s: Struct, o: Readonly<Record<string, unknown>>, out
         break;
       }
       case 'chunks':
-        for (const c of listOf(o, op.name, s) as Uint8Array[]) {
-          out.set(c, at);
-          at += c.length;
+        {
+          const cs = listOf(o, op.name, s) as Uint8Array[];
+          for (let j = 0; j < cs.length; j++) {
+            out.set(cs[j]!, at);
+            at += cs[j]!.length;
+          }
         }
         break;
       case 'list': {
         const items = listOf(o, op.name, s);
-        for (let k = 0; k < items.length; k++) at = writeStruct(op.item!, items[k] as Record<string, unknown>, out, at, k === items.length - 1);
+        for (let j = 0; j < items.length; j++) at = writeStruct(op.item!, items[j] as Record<string, unknown>, out, at, j === items.length - 1);
         break;
       }
       case 'attributes': {
@@ -423,7 +437,9 @@ export function writeStruct(s: Struct, o: Readonly<Record<string, unknown>>, out
           writeUint(out, at + 2, kl, 2);
           at += 4;
         }
-        for (const a of listOf(o, op.others, s) as WireAttribute[]) {
+        const attrs = listOf(o, op.others, s) as WireAttribute[];
+        for (let j = 0; j < attrs.length; j++) {
+          const a = attrs[j]!;
           checkFits(s, 'attribute type', a.type, 2);
           if (a.type > 0x7fff) throw new RangeError(`${s.name}: attribute type ${a.type} > 0x7fff`);
           if (a.tv) {
@@ -487,7 +503,7 @@ export function writePayload(p: Payload, next: number, out: Uint8Array, at: numb
 /** Bytes a chain of payloads takes. */
 export function chainLength(payloads: readonly Payload[]): number {
   let n = 0;
-  for (const p of payloads) n += payloadLength(p);
+  for (let i = 0; i < payloads.length; i++) n += payloadLength(payloads[i]!);
   return n;
 }
 

@@ -165,6 +165,11 @@ const KINDS: readonly PayloadKind[] = ['sa', 'ke', 'idi', 'idr', 'cert', 'certre
 const KIND_INDEX = new Map<PayloadKind, number>(KINDS.map((k, i) => [k, i]));
 const counts = new Int32Array(KINDS.length);
 
+function allows(rule: ExchangeRule, kind: PayloadKind): boolean {
+  for (let i = 0; i < rule.payloads.length; i++) if (rule.payloads[i]!.kind === kind) return true;
+  return false;
+}
+
 function waived(rule: ExchangeRule, payloads: readonly Payload[]): boolean {
   if (!rule.response) return false;
   for (const p of payloads) {
@@ -182,7 +187,7 @@ function waived(rule: ExchangeRule, payloads: readonly Payload[]): boolean {
 export function checkExchange(exchange: number, response: boolean, outer: readonly Payload[], inner: readonly Payload[] | undefined): Problem | undefined {
   const rule = exchangeRule(exchange, response);
   if (rule === undefined) return undefined;
-  const name = `${response ? 'response' : 'request'} of exchange ${exchange}`;
+  const what = (): string => `${response ? 'response' : 'request'} of exchange ${exchange}`;
   let payloads: readonly Payload[];
   if (rule.protected) {
     if (inner === undefined) {
@@ -191,37 +196,39 @@ export function checkExchange(exchange: number, response: boolean, outer: readon
       if (exchange === ExchangeType.INFORMATIONAL && response && outer.some((p) => p.kind === 'notify') && outer.every((p) => p.kind === 'notify' || p.kind === 'unknown')) {
         return undefined;
       }
-      return problem('missing-sk', `${name} without an SK payload`);
+      return problem('missing-sk', `${what()} without an SK payload`);
     }
     for (const p of outer) {
-      if (p.kind !== 'unknown') return problem('unprotected-payload', `${p.kind} payload outside SK in the ${name}`);
+      if (p.kind !== 'unknown') return problem('unprotected-payload', `${p.kind} payload outside SK in the ${what()}`);
     }
     payloads = inner;
   } else {
-    if (inner !== undefined) return problem('unexpected-sk', `SK payload in the ${name}`);
+    if (inner !== undefined) return problem('unexpected-sk', `SK payload in the ${what()}`);
     payloads = outer;
   }
   counts.fill(0);
-  for (const p of payloads) counts[KIND_INDEX.get(p.kind)!]!++;
-  for (const p of payloads) {
+  for (let i = 0; i < payloads.length; i++) counts[KIND_INDEX.get(payloads[i]!.kind)!]!++;
+  for (let i = 0; i < payloads.length; i++) {
+    const p = payloads[i]!;
     if (p.kind === 'unknown') continue;
-    if (!rule.payloads.some((x) => x.kind === p.kind)) return problem('unexpected-payload', `${p.kind} payload in the ${name}`);
+    if (!allows(rule, p.kind)) return problem('unexpected-payload', `${p.kind} payload in the ${what()}`);
   }
   for (const x of rule.payloads) {
-    if (counts[KIND_INDEX.get(x.kind)!]! > x.max) return problem('duplicate-payload', `${counts[KIND_INDEX.get(x.kind)!]} ${x.kind} payloads in the ${name} (at most ${x.max})`);
+    if (counts[KIND_INDEX.get(x.kind)!]! > x.max) return problem('duplicate-payload', `${counts[KIND_INDEX.get(x.kind)!]} ${x.kind} payloads in the ${what()} (at most ${x.max})`);
   }
   for (const group of rule.together) {
+    let n = 0;
+    for (let i = 0; i < group.length; i++) if (counts[KIND_INDEX.get(group[i]!)!]! > 0) n++;
+    if (n === 0 || n === group.length) continue;
     const present = group.filter((k) => counts[KIND_INDEX.get(k)!]! > 0);
-    if (present.length > 0 && present.length < group.length) {
-      return problem('missing-payload', `${name} has ${present.join('+')} without ${group.filter((k) => !present.includes(k)).join('+')}`);
-    }
+    return problem('missing-payload', `${what()} has ${present.join('+')} without ${group.filter((k) => !present.includes(k)).join('+')}`);
   }
   if (!waived(rule, payloads)) {
     for (const x of rule.payloads) {
-      if (counts[KIND_INDEX.get(x.kind)!]! < x.min) return problem('missing-payload', `${name} lacks its ${x.kind} payload`);
+      if (counts[KIND_INDEX.get(x.kind)!]! < x.min) return problem('missing-payload', `${what()} lacks its ${x.kind} payload`);
     }
     if (rule.oneOf.length > 0 && !rule.oneOf.some((k) => counts[KIND_INDEX.get(k)!]! > 0)) {
-      return problem('missing-payload', `${name} carries none of ${rule.oneOf.join(', ')}`);
+      return problem('missing-payload', `${what()} carries none of ${rule.oneOf.join(', ')}`);
     }
   }
   return undefined;
