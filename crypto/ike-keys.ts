@@ -11,7 +11,7 @@
  *   strongSwan captures carry 20-byte SK_ei/SK_er for AES-128-GCM);
  * - SK_ai/SK_ar and the ESP/AH integrity keys: the HMAC's key length (RFC 2403, 2404, 4868).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Prf } from './prf.js';
 import { concatBytes, prfPlus } from './prf.js';
 import { AUTHENTICATION_SUITES, ENCRYPTION_SUITES, type AuthenticationAlgorithm, type EncryptionAlgorithm } from './suites.js';
@@ -170,7 +170,12 @@ export function natDetectionHash(spiI: Uint8Array, spiR: Uint8Array, address: Ui
   const ip = bytes(address, 'address');
   if (ip.length !== 4 && ip.length !== 16) throw new RangeError(`address: expected 4 (IPv4) or 16 (IPv6) bytes, got ${ip.length}`);
   if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new RangeError(`port: expected 0..65535, got ${port}`);
-  const p = new Uint8Array([port >>> 8, port & 0xff]);
-  const d = createHash('sha1').update(spiI).update(spiR).update(ip).update(p).digest();
+  // One buffer, one native call: SPIi | SPIr | address | port.
+  const input = Buffer.allocUnsafe(16 + ip.length + 2);
+  input.set(spiI, 0);
+  input.set(spiR, 8);
+  input.set(ip, 16);
+  input.writeUInt16BE(port, 16 + ip.length);
+  const d = hash('sha1', input, 'buffer');
   return new Uint8Array(d.buffer, d.byteOffset, d.length);
 }

@@ -160,19 +160,44 @@ export class Tunnels {
     });
   }
 
-  /** The SPUs of the chassis now, for the anchoring table. */
   /**
    * Tell the anchoring what SPUs are online and which distribution profiles exist. Called before
    * every anchoring decision; it does the work only when a card, an SPU or the configuration
    * changed since the last call (per install it was rebuilding both lists for nothing).
    */
   private refreshSpus(): void {
-    const cards = this.device.cards().filter((c) => c.isSpc && c.state === 'online');
-    let signature = '';
-    for (const c of cards) for (const s of c.spus) signature += `${objectId(s)}/${s.state}/${s.thread ? objectId(s.thread) : 0}/${s.thread?.alive === true ? 1 : 0}/${s.origin};`;
-    if (signature !== this.spuSignature) {
-      this.spuSignature = signature;
-      this.anchors.setSpus(cards.flatMap((c) => c.spus.map((s) => describeSpu(c, s))).map((d) => ({ ...d, eligible: d.eligible && d.id.thread?.alive === true })));
+    const cards = this.device.cards();
+    const seen = this.spuSeen;
+    let i = 0;
+    let changed = false;
+    const note = (v: unknown): void => {
+      if (seen[i] !== v) {
+        seen[i] = v;
+        changed = true;
+      }
+      i++;
+    };
+    for (const c of cards) {
+      if (!c.isSpc || c.state !== 'online') continue;
+      for (const s of c.spus) {
+        note(s);
+        note(s.state);
+        note(s.thread);
+        note(s.thread?.alive === true);
+        note(s.origin);
+      }
+    }
+    if (seen.length !== i) {
+      seen.length = i;
+      changed = true;
+    }
+    if (changed) {
+      this.anchors.setSpus(
+        cards
+          .filter((c) => c.isSpc && c.state === 'online')
+          .flatMap((c) => c.spus.map((s) => describeSpu(c, s)))
+          .map((d) => ({ ...d, eligible: d.eligible && d.id.thread?.alive === true })),
+      );
     }
     const model = this.ikeHooks?.config();
     if (model && model !== this.profilesOf) {
@@ -180,6 +205,10 @@ export class Tunnels {
       this.anchors.setProfiles(profilesOf(model));
     }
   }
+
+  /** What refreshSpus last saw, flattened (SPU, state, thread, alive, origin per online SPU). */
+  private readonly spuSeen: unknown[] = [];
+  private profilesOf: object | undefined;
 
   /** Parsed selector texts: every pair of a VPN (and each rekey) carries the same ones. */
   private selectors(text: string): readonly SelectorRange[] | undefined {
@@ -191,8 +220,6 @@ export class Tunnels {
   }
 
   private readonly parsedSelectors = new Map<string, readonly SelectorRange[] | undefined>();
-  private spuSignature: string | undefined;
-  private profilesOf: object | undefined;
 
   private alive(spu: Spu): boolean {
     const card = this.device.card(spu.slot);
@@ -839,18 +866,6 @@ export class Tunnels {
 const spiHex = (spi: number): string => spi.toString(16).padStart(8, '0');
 
 /** The configuration's distribution profiles in the anchoring table's shape. */
-const objectIds = new WeakMap<object, number>();
-let nextObjectId = 1;
-/** A number that names `o` for as long as it lives (identity, for change signatures). */
-function objectId(o: object): number {
-  let id = objectIds.get(o);
-  if (id === undefined) {
-    id = nextObjectId++;
-    objectIds.set(o, id);
-  }
-  return id;
-}
-
 function profilesOf(model: IkeConfigModel): DistributionProfile[] {
   return [...model.distributionProfiles.values()].map((p) => ({
     name: p.name,
