@@ -47,7 +47,7 @@ import { adopt, answerIkeRekey, IkeRekeyExchange } from './v2/tasks/ike-rekey.js
 import { checkNatDetection } from './v2/tasks/nat-detection.js';
 import { AuthMethod } from './wire/constants.js';
 import { idPayload } from './v2/identity.js';
-import { COOKIE_THRESHOLD, HALF_OPEN_TIMEOUT_MS, REKEYED_GRACE_MS, RESPONDER_REKEY_DELAY, RETRY_IMMEDIATE_MS, SOFT_LIFETIME_FRACTION, VOLUME_POLL_MS } from './v2/timers.js';
+import { COOKIE_THRESHOLD, HALF_OPEN_TIMEOUT_MS, MAX_INITIATING, REKEYED_GRACE_MS, RESPONDER_REKEY_DELAY, RETRY_IMMEDIATE_MS, SOFT_LIFETIME_FRACTION, VOLUME_POLL_MS } from './v2/timers.js';
 
 /** What distinguishes kmd from iked (seed / facts §4; index numbering is our choice). */
 export interface FlavourOptions {
@@ -61,6 +61,8 @@ export interface DaemonOptions {
   readonly ivSource?: IvSource;
   /** Half-open IKE SAs from which cookies are required (default COOKIE_THRESHOLD). */
   readonly cookieThreshold?: number;
+  /** Our own IKE SAs negotiating at once (default MAX_INITIATING); more gateways wait in turn. */
+  readonly maxInitiating?: number;
   /**
    * Called with every IKE SA as soon as its lifecycle exists (before any event reaches it):
    * tests record the sequence of snapshots (`sa.lifecycle.subscribe`).
@@ -115,6 +117,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   private readonly rejected: Record<string, number> = {};
   private stopped = false;
   private readonly cookieThreshold: number;
+  private readonly maxInitiating: number;
   /** Gateways by peer address (responder lookup), rebuilt when the gateways change. */
   private readonly byPeer = new Map<string, GatewayRec[]>();
   private byPeerVersion = -1;
@@ -138,6 +141,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     this.nextIndex = opts.firstSaIndex;
     this.cookies = new CookieJar(deps.clock, deps.randomBytes);
     this.cookieThreshold = options.cookieThreshold ?? COOKIE_THRESHOLD;
+    this.maxInitiating = options.maxInitiating ?? MAX_INITIATING;
     this.onIkeSa = options.onIkeSa;
     this.actor = createIkeDaemonActor(deps.clock);
     this.dynamic = new DynamicPeers({
@@ -322,6 +326,24 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     this.startIke(gw, t);
   }
 
+  /** Initiator IKE SAs in IKE_SA_INIT or IKE_AUTH (at most maxInitiating). */
+  private readonly initiating = new Set<IkeSa>();
+  /** Gateways waiting for an initiation slot, in the order they asked (with their first tunnel). */
+  private readonly initiationQueue = new Map<GatewayRec, TunnelRec>();
+
+  /** An initiator SA left IKE_SA_INIT/IKE_AUTH: the next waiting gateway gets its slot. */
+  private initiationOver(sa: IkeSa): void {
+    if (!this.initiating.delete(sa)) return;
+    while (this.initiating.size < this.maxInitiating && this.initiationQueue.size > 0 && !this.stopped) {
+      const [gw, first] = this.initiationQueue.entries().next().value as [GatewayRec, TunnelRec];
+      this.initiationQueue.delete(gw);
+      first.negotiating = false;
+      if (this.gateways.get(gw.name) !== gw || gw.ikeSa) continue;
+      const t = gw.tunnels.find((x) => x.wanted && !x.child && !x.negotiating) ?? (gw.tunnels.includes(first) ? first : undefined);
+      if (t) this.ensureTunnel(t);
+    }
+  }
+
   private newSpi(): Uint8Array {
     for (;;) {
       const s = this.randomBytes(8);
@@ -343,6 +365,12 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   }
 
   private startIke(gw: GatewayRec, first: TunnelRec): void {
+    if (this.initiating.size >= this.maxInitiating) {
+      if (!this.initiationQueue.has(gw)) this.initiationQueue.set(gw, first);
+      first.negotiating = true;
+      return;
+    }
+    this.initiationQueue.delete(gw);
     const offer = buildIkePolicyOffer(gw.policy);
     if (!offer.ok) {
       this.recordDown(first, `IKE SA negotiation failed: ${offer.reason}`);
@@ -355,6 +383,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     first.negotiations++;
     gw.ikeSa = sa;
     this.sas.set(hex(sa.spiI), sa);
+    this.initiating.add(sa);
     this.kernel.anchorGateway(gw.name, gw.local, gw.remote, gw.dynamic ? 'dynamic' : 'site-to-site');
     this.trace(`IKE SA ${sa.index} ${gw.name}: initiating to ${gw.remote} for VPN ${first.vpn.name}`);
     sa.tasks.initiate(new IkeInitExchange(this, sa));
@@ -837,6 +866,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
 
   ikeEstablished(sa: IkeSa): void {
     sa.signal({ type: 'AUTH_DONE' });
+    this.initiationOver(sa);
     const now = this.clock.now();
     sa.establishedAt = now;
     const life = ikeLifetimeSeconds(sa);
@@ -1223,6 +1253,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
   /** Forget an IKE SA: its lifecycle ends (with `end`, else as it stands), timers and tasks stop. */
   private removeSa(sa: IkeSa, end?: IkeSaEvent): void {
     if (end) sa.signal(end);
+    this.initiationOver(sa);
     sa.signal({ type: 'REMOVED' });
     sa.tasks.stop();
     for (const t of sa.timers) this.clock.clearTimeout(t as TimerHandle);

@@ -122,6 +122,8 @@ export interface PairOptions {
   readonly noConfigure?: boolean;
   /** Cookie threshold of B's responder (default: the daemon's). */
   readonly cookieThresholdB?: number;
+  /** How many IKE SAs A negotiates at once (default: the daemon's). */
+  readonly maxInitiatingA?: number;
   /** Parsed configurations (skips parsing `a`/`b` text; the corpus test makes many pairs). */
   readonly models?: { readonly a: IkeConfigModel; readonly b: IkeConfigModel };
 }
@@ -164,7 +166,7 @@ export class IkePair {
       engine: options.engineA ?? 'native',
       hostname: () => 'site-a',
       trace: (l) => p.traceA.push(l),
-    }, { ivSource: seededBytes(ra.fork()), onIkeSa: (sa) => p.record('a', sa) });
+    }, { ivSource: seededBytes(ra.fork()), onIkeSa: (sa) => p.record('a', sa), ...(options.maxInitiatingA !== undefined ? { maxInitiating: options.maxInitiatingA } : {}) });
     p.b = await createIkeDaemon(flavour(options.flavourB), {
       clock: p.clock,
       random: rb,
