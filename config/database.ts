@@ -48,7 +48,12 @@ export interface ConfigSnapshot {
 
 export class ConfigDatabase {
   private history: CommitRecord[];
-  private shared: DataContainer;
+  /**
+   * The shared candidate; undefined while it would equal the active configuration (after a
+   * commit, a discard or a rollback): it is copied from the active one when first asked for,
+   * so a device nobody configures does not hold its configuration twice.
+   */
+  private shared: DataContainer | undefined;
   private confirm: { deadline: number; handle: TimerHandle } | null = null;
   private notices: string[] = [];
 
@@ -59,7 +64,7 @@ export class ConfigDatabase {
     private readonly apply: Applier,
   ) {
     this.history = [{ tree: cloneTree(initial), time: clock.now(), user: 'root', client: 'factory' }];
-    this.shared = cloneTree(initial);
+    this.shared = undefined;
   }
 
   static restore(s: ConfigSnapshot, clock: Clock, validate: Validator, apply: Applier): ConfigDatabase {
@@ -71,7 +76,7 @@ export class ConfigDatabase {
   }
 
   snapshot(): ConfigSnapshot {
-    return { history: this.history, candidate: this.shared, confirmDeadline: this.confirm?.deadline ?? null };
+    return { history: this.history, candidate: this.candidate, confirmDeadline: this.confirm?.deadline ?? null };
   }
 
   /** The active configuration (do not mutate). */
@@ -81,6 +86,7 @@ export class ConfigDatabase {
 
   /** The shared candidate that `configure` edits. */
   get candidate(): DataContainer {
+    this.shared ??= cloneTree(this.active);
     return this.shared;
   }
 
@@ -89,13 +95,13 @@ export class ConfigDatabase {
     return cloneTree(this.active);
   }
 
-  isDirty(candidate: DataContainer = this.shared): boolean {
-    return !sameTree(candidate, this.active);
+  isDirty(candidate: DataContainer | undefined = this.shared): boolean {
+    return candidate !== undefined && !sameTree(candidate, this.active);
   }
 
   /** Throw away uncommitted changes of the shared candidate. */
   discardShared(): void {
-    this.shared = cloneTree(this.active);
+    this.shared = undefined;
   }
 
   revisions(): readonly CommitRecord[] {
@@ -131,7 +137,7 @@ export class ConfigDatabase {
     this.record({ tree: cloneTree(candidate), time: this.clock.now(), user: opts.user, client: 'cli', ...(opts.comment ? { comment: opts.comment } : {}) });
     // The shared candidate now starts from the new active configuration (with `configure
     // private` it was clean already: private mode is refused while it is not).
-    this.shared = cloneTree(this.active);
+    this.shared = undefined;
     if (opts.confirmMinutes !== undefined) {
       this.armConfirm(opts.confirmMinutes * 60_000);
       lines.push(`commit confirmed will be automatically rolled back in ${opts.confirmMinutes} minutes unless confirmed`);
@@ -164,7 +170,7 @@ export class ConfigDatabase {
     if (!previous) return;
     const candidateWasClean = !this.isDirty();
     this.record({ tree: cloneTree(previous.tree), time: this.clock.now(), user: 'root', client: 'confirmed-rollback' });
-    if (candidateWasClean) this.shared = cloneTree(this.active);
+    if (candidateWasClean) this.shared = undefined;
     this.notices.push('Commit was not confirmed; automatic rollback complete.');
   }
 }
