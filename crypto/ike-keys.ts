@@ -153,8 +153,17 @@ export function signedOctets(prf: Prf, input: AuthInput): Uint8Array {
  * `ascii-text`); compare a received value with `constantTimeEqual` (crypto/engine.ts).
  */
 export function pskAuth(prf: Prf, psk: Uint8Array | string, input: AuthInput): Uint8Array {
+  return pskAuthPadded(prf, pskKeyPad(prf, psk), input);
+}
+
+/** prf(PSK, "Key Pad for IKEv2"): the same for every SA of a pre-shared key and PRF (callers may keep it). */
+export function pskKeyPad(prf: Prf, psk: Uint8Array | string): Uint8Array {
   const secret = typeof psk === 'string' ? new TextEncoder().encode(psk) : bytes(psk, 'psk');
-  const padded = prf.compute(secret, IKEV2_KEY_PAD);
+  return prf.compute(secret, IKEV2_KEY_PAD);
+}
+
+/** The AUTH data from an already computed `pskKeyPad`. */
+export function pskAuthPadded(prf: Prf, padded: Uint8Array, input: AuthInput): Uint8Array {
   return prf.compute(padded, signedOctets(prf, input));
 }
 

@@ -11,7 +11,7 @@
  * not the one we expect fails the exchange with a line naming both.
  */
 import { constantTimeEqual } from '../../../crypto/engine.js';
-import { pskAuth } from '../../../crypto/ike-keys.js';
+import { pskAuthPadded, pskKeyPad } from '../../../crypto/ike-keys.js';
 import { AuthMethod, ExchangeType, NotifyType } from '../../wire/constants.js';
 import type { IdPayload, IkeMessage, Payload } from '../../wire/types.js';
 import type { Core } from '../core.js';
@@ -38,9 +38,28 @@ function psk(sa: IkeSa): Uint8Array {
   return sa.gateway.policy.preSharedKey?.bytes ?? EMPTY;
 }
 
+/** prf(PSK, key pad) per policy and PRF: every SA of a policy shares it (two MACs saved per AUTH). */
+const keyPads = new WeakMap<object, Map<number, Uint8Array>>();
+
+function keyPad(sa: IkeSa): Uint8Array {
+  const policy = sa.gateway.policy;
+  let byPrf = keyPads.get(policy);
+  if (!byPrf) {
+    byPrf = new Map();
+    keyPads.set(policy, byPrf);
+  }
+  const prf = sa.prf!;
+  const key = prf.alg.id * 2 + (prf.engine.name === 'native' ? 0 : 1);
+  const known = byPrf.get(key);
+  if (known) return known;
+  const padded = pskKeyPad(prf, psk(sa));
+  byPrf.set(key, padded);
+  return padded;
+}
+
 /** AUTH of one side: `mine` true for ours. */
 export function authValue(sa: IkeSa, ofInitiator: boolean, id: Identity): Uint8Array {
-  return pskAuth(sa.prf!, psk(sa), {
+  return pskAuthPadded(sa.prf!, keyPad(sa), {
     realMessage: ofInitiator ? sa.initRequest! : sa.initResponse!,
     peerNonce: ofInitiator ? sa.nr : sa.ni,
     skP: ofInitiator ? sa.keys!.skPi : sa.keys!.skPr,
