@@ -81,6 +81,31 @@ export interface Alarm {
   readonly description: string;
 }
 
+/** The cards by slot, with the slot-ordered list kept until a card is inserted or removed. */
+class SlotMap extends Map<number, Card> {
+  private ordered: Card[] | null = null;
+
+  override set(slot: number, card: Card): this {
+    this.ordered = null;
+    return super.set(slot, card);
+  }
+
+  override delete(slot: number): boolean {
+    this.ordered = null;
+    return super.delete(slot);
+  }
+
+  override clear(): void {
+    this.ordered = null;
+    super.clear();
+  }
+
+  sorted(): readonly Card[] {
+    this.ordered ??= [...this.values()].sort((a, b) => a.slot - b.slot);
+    return this.ordered;
+  }
+}
+
 export class Device {
   readonly bus = new Bus<DeviceEvents>();
   readonly model: ChassisModel;
@@ -92,7 +117,7 @@ export class Device {
   private readonly seed: number;
   private readonly spuFactory: SpuFactory;
   private readonly clustered: boolean;
-  private readonly slots = new Map<number, Card>();
+  private readonly slots = new SlotMap();
   private readonly bootTimers = new Map<number, TimerHandle>();
   private serials: Record<string, string> = {};
   private junosIkeInstalled = false;
@@ -236,7 +261,7 @@ export class Device {
 
   /** Cards in slot order. */
   cards(): Card[] {
-    return [...this.slots.values()].sort((a, b) => a.slot - b.slot);
+    return this.slots.sorted().slice();
   }
 
   card(slot: number): Card | undefined {

@@ -233,10 +233,11 @@ export class Tunnels {
    */
   sweep(): void {
     // Only SPUs that hold something can lose it (a handful, whatever the number of tunnels).
-    const dead = new Set<Spu>();
-    for (const spu of this.anchors.spusInUse()) if (!this.alive(spu)) dead.add(spu);
-    for (const spu of this.pairsOnSpu.keys()) if (!this.alive(spu)) dead.add(spu);
-    if (dead.size === 0) return;
+    let found: Set<Spu> | undefined;
+    for (const spu of this.anchors.spusInUse()) if (!this.alive(spu)) (found ??= new Set()).add(spu);
+    for (const spu of this.pairsOnSpu.keys()) if (!this.alive(spu)) (found ??= new Set()).add(spu);
+    if (found === undefined) return;
+    const dead = found;
     const lostGateways = new Set<string>();
     for (const spu of dead) {
       const released: Released<Spu> = this.anchors.release(spu);

@@ -187,6 +187,8 @@ describe('the IPsec kernel', () => {
       'commit',
       'exit',
     ]);
+    // The manual SA is keyed on its SPU asynchronously after the commit: let it land.
+    await s.topology.network.runFor(0);
     const k = s.daemon(s.site1).deps.kernel;
     const spis = Array.from({ length: 200 }, () => k.allocateSpi('esp'));
     expect(new Set(spis).size).toBe(200);
