@@ -11,8 +11,9 @@
  *     (ESP AES-GCM-128).
  *   - peer plays the N remote sites: N addresses 10.200.x.y/32 on lo0.0 and N mirror gateways
  *     (`local-address 10.200.x.y`, address 192.0.2.1) with their VPNs (responder side, on-traffic).
- * Committing the hub's configuration makes its iked start all N negotiations at once; the peer
- * answers (with cookies once more than 64 SAs are half-open, which the hub honours). Every
+ * Committing the hub's configuration makes its iked start the N negotiations, at most 64 in
+ * flight at once (ike/v2/timers.ts MAX_INITIATING; the peer would demand cookies beyond its
+ * threshold of 64 half-open SAs, and the hub would honour them). Every
  * message crosses the packet path of both devices as UDP 500; every CHILD SA pair goes to an
  * anchor SPU thread of each device (the real Tunnels kernel).
  *
@@ -22,13 +23,15 @@
  * packet path, no kernel, no commit), with a node:crypto ECDH floor measured in the same run:
  * the rows together show where the time goes.
  *
- * Setups/s: N gateways at once (IKE_N, default 1,000), median of IKE_RUNS (3) interleaved rounds.
+ * Setups/s: N gateways at once (IKE_N, default 1,000), median of IKE_RUNS (5) interleaved rounds
+ * after one uncounted full-size round of each path.
  * Timing wraps the daemons' ports (the real daemons, built by the default factory): t0 = the
  * hub's first IKE_SA_INIT sent, t1 = the N-th pair installed on the hub (the initiator installs
  * last). SPU threads are woken before t0. Both ends share the 2 cores.
  *
- * 10,000 tunnels (IKE_TUNNELS): the hub against the bare-iked sites, in a fresh process (clean
- * RSS, --expose-gc for the heap figures), from the start of the hub's commit until its 10,000th
+ * 10,000 tunnels (IKE_TUNNELS): the hub in a fresh process (clean RSS, --expose-gc for the heap
+ * figures) against the bare-iked sites in a child process of its own (IPC; the hub's RSS is then
+ * the SRX5800's alone), from the start of the hub's commit until its 10,000th
  * pair is installed or IKE_BUDGET_S passes (100 s; 900 s with BENCH_ONLY=ike).
  *
  * Configuration: the set lines are loaded as one `load set` and committed, as a user would.
@@ -659,12 +662,12 @@ export async function printIkeBench(): Promise<void> {
   const t0 = performance.now();
   const n = Number(process.env.IKE_N ?? 1000);
   const tunnels = Number(process.env.IKE_TUNNELS ?? 10_000);
-  const runs = Number(process.env.IKE_RUNS ?? 3);
+  const runs = Number(process.env.IKE_RUNS ?? 5);
   const budgetS = Number(process.env.IKE_BUDGET_S ?? (process.env.BENCH_ONLY === 'ike' ? 900 : 100));
   const rate = (b: { ms?: number; negotiateMs?: number }, k: number): number => (k / (b.negotiateMs ?? b.ms ?? Number.NaN)) * 1000;
-  // Warm-up (JIT), not counted: both paths the rounds measure.
-  await bringUp(Math.min(n, 200), { peer: 'daemon' });
-  await bringUp(Math.min(n, 200), { peer: 'device' });
+  // Warm-up, not counted: one full-size round of each path the rounds measure (JIT, heap sizing).
+  await bringUp(n, { peer: 'daemon' });
+  await bringUp(n, { peer: 'device' });
   const floor: number[] = [];
   const pair: number[] = [];
   const half: number[] = [];
