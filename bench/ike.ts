@@ -464,8 +464,16 @@ async function remoteSitesProcess(network: Network, n: number, clock: VirtualClo
       exited = true;
       for (const w of waiting.values()) w();
       waiting.clear();
+      rssWanted?.(Number.NaN);
       reject(new Error(`remote sites process exited (${code})`));
     });
+    // A channel that broke is the same as the child gone: the exit handler settles everything.
+    child.on('error', () => child.kill('SIGKILL'));
+  });
+  const readyInTime = Promise.race([ready, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('remote sites process did not start within 60 s')), 60_000).unref())]);
+  await readyInTime.catch((e: unknown) => {
+    child.kill('SIGKILL');
+    throw e;
   });
   network.attach('sites', {
     receive: (_ifd, packet) => {
@@ -475,10 +483,10 @@ async function remoteSitesProcess(network: Network, n: number, clock: VirtualClo
       child.send({ kind: 'packet', id, now: clock.now(), packet } satisfies SitesMessage);
     },
   });
-  await ready;
   return {
     rssMb: () =>
       new Promise<number>((resolve) => {
+        if (exited) return resolve(Number.NaN);
         rssWanted = resolve;
         child.send({ kind: 'rss' } satisfies SitesMessage);
       }),
@@ -487,6 +495,8 @@ async function remoteSitesProcess(network: Network, n: number, clock: VirtualClo
         if (exited) return resolve();
         child.once('exit', () => resolve());
         child.send({ kind: 'stop' } satisfies SitesMessage);
+        // A child that does not stop in time is killed: the bench never hangs on it.
+        setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
       }),
   };
 }

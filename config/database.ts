@@ -76,7 +76,8 @@ export class ConfigDatabase {
   }
 
   snapshot(): ConfigSnapshot {
-    return { history: this.history, candidate: this.candidate, confirmDeadline: this.confirm?.deadline ?? null };
+    // An untouched candidate is the active configuration: saved as that, without copying it.
+    return { history: this.history, candidate: this.shared ?? this.active, confirmDeadline: this.confirm?.deadline ?? null };
   }
 
   /** The active configuration (do not mutate). */

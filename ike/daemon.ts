@@ -323,24 +323,38 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
     }
     if (sa) return; // IKE SA under way: the tunnel is picked up when it is established
     if (gw.dynamic) return; // never initiated to: the peer's address is not known
+    if (this.initiationQueue.has(gw)) return; // waiting for a slot: its wanted tunnels start with its IKE SA
     this.startIke(gw, t);
   }
 
   /** Initiator IKE SAs in IKE_SA_INIT or IKE_AUTH (at most maxInitiating). */
   private readonly initiating = new Set<IkeSa>();
-  /** Gateways waiting for an initiation slot, in the order they asked (with their first tunnel). */
-  private readonly initiationQueue = new Map<GatewayRec, TunnelRec>();
+  /**
+   * Gateways waiting for an initiation slot, in the order they asked. Nothing of their tunnels
+   * is marked: when the gateway's turn comes, every tunnel then wanted and idle starts.
+   */
+  private readonly initiationQueue = new Set<GatewayRec>();
+  private drainScheduled = false;
 
-  /** An initiator SA left IKE_SA_INIT/IKE_AUTH: the next waiting gateway gets its slot. */
+  /**
+   * An initiator SA left IKE_SA_INIT/IKE_AUTH: its slot goes to the next waiting gateway. The
+   * queue is served once the current job is over (a microtask), never from the middle of a
+   * configuration change or of an SA's removal.
+   */
   private initiationOver(sa: IkeSa): void {
-    if (!this.initiating.delete(sa)) return;
+    if (!this.initiating.delete(sa) || this.initiationQueue.size === 0 || this.drainScheduled) return;
+    this.drainScheduled = true;
+    queueMicrotask(() => this.serveInitiationQueue());
+  }
+
+  private serveInitiationQueue(): void {
+    this.drainScheduled = false;
     while (this.initiating.size < this.maxInitiating && this.initiationQueue.size > 0 && !this.stopped) {
-      const [gw, first] = this.initiationQueue.entries().next().value as [GatewayRec, TunnelRec];
+      const gw = this.initiationQueue.values().next().value as GatewayRec;
       this.initiationQueue.delete(gw);
-      first.negotiating = false;
-      if (this.gateways.get(gw.name) !== gw || gw.ikeSa) continue;
-      const t = gw.tunnels.find((x) => x.wanted && !x.child && !x.negotiating) ?? (gw.tunnels.includes(first) ? first : undefined);
-      if (t) this.ensureTunnel(t);
+      if (this.gateways.get(gw.name) !== gw) continue; // removed or replaced by a commit meanwhile
+      // With an IKE SA (the peer's, come up meanwhile) the tunnels go over it or wait for it.
+      for (const t of gw.tunnels) if (t.wanted && !t.child && !t.negotiating) this.ensureTunnel(t);
     }
   }
 
@@ -366,11 +380,9 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
 
   private startIke(gw: GatewayRec, first: TunnelRec): void {
     if (this.initiating.size >= this.maxInitiating) {
-      if (!this.initiationQueue.has(gw)) this.initiationQueue.set(gw, first);
-      first.negotiating = true;
+      this.initiationQueue.add(gw);
       return;
     }
-    this.initiationQueue.delete(gw);
     const offer = buildIkePolicyOffer(gw.policy);
     if (!offer.ok) {
       this.recordDown(first, `IKE SA negotiation failed: ${offer.reason}`);
@@ -1342,6 +1354,7 @@ export class SharedIkeDaemon implements IkeDaemon, Core {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.initiationQueue.clear();
     const removals: Promise<void>[] = [];
     for (const sa of [...new Set(this.sas.values())]) {
       for (const c of [...sa.children]) {

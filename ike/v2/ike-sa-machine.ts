@@ -120,7 +120,9 @@ export const ikeSaMachine = setup({
   },
 }).createMachine({
   id: 'IkeSa',
-  context: ({ input }) => ({ role: input.role, rekeyed: input.rekeyed, reason: null }),
+  // `input` is undefined for the throwaway actor xstate's pure `transition` builds to compute a
+  // step: a context then, never used, instead of a TypeError xstate would catch.
+  context: ({ input }) => ({ role: input?.role ?? 'initiator', rekeyed: input?.rekeyed ?? false, reason: null }),
   initial: 'Connecting',
   // Outcomes that end the SA whatever phase it is in (Rekeyed and Deleting refine some below).
   on: {
