@@ -379,26 +379,12 @@ function seeded(seed: number): (k: number) => Uint8Array {
 
 /**
  * The remote sites as one bare iked (the real daemon, native engine, a kernel that installs
- * nothing) on the far end of the hub's xe-0/0/0: IPv4/UDP in and out through the dataplane
- * codecs, no device around it (no commit, no SPU, no forwarding path).
+ * nothing) behind a bench-local IPv4/UDP shim: `emit` sends a datagram out as an IPv4 packet, and
+ * the returned function hands a received IPv4 packet to the daemon if it is UDP to port 500. No
+ * device around it (no commit, no SPU, no forwarding path).
  */
-async function remoteSites(network: Network, n: number, clock: VirtualClock, counter: { installs: number; last: number }): Promise<SharedIkeDaemon> {
-  const at = { device: 'sites', ifd: 'xe-0/0/0' };
-  let daemon: SharedIkeDaemon | undefined;
-  network.attach('sites', {
-    receive: (_ifd, packet) => {
-      const ip = parseIpv4(packet);
-      if (!ip.ok || ip.value.header.protocol !== 17) return;
-      const udp = parseUdp(ip.value.payload);
-      if (!udp.ok || udp.value.destinationPort !== 500) return;
-      daemon?.receive({
-        local: { address: ipv4ToText(ip.value.header.destination), port: 500 },
-        remote: { address: ipv4ToText(ip.value.header.source), port: udp.value.sourcePort },
-        payload: udp.value.payload,
-      });
-    },
-  });
-  daemon = await createIked({
+async function sitesDaemon(n: number, clock: VirtualClock, counter: { installs: number; last: number }, emit: (packet: Uint8Array) => boolean): Promise<{ daemon: SharedIkeDaemon; input: (packet: Uint8Array) => void }> {
+  const daemon = await createIked({
     clock,
     random: new Random(77),
     randomBytes: seeded(78),
@@ -407,7 +393,7 @@ async function remoteSites(network: Network, n: number, clock: VirtualClock, cou
         const src = ipv4FromText(d.local.address);
         const dst = ipv4FromText(d.remote.address);
         if (!src.ok || !dst.ok) return false;
-        return network.transmit(at, buildIpv4UdpPacket({ source: src.value, destination: dst.value, sourcePort: d.local.port, destinationPort: d.remote.port, payload: d.payload }));
+        return emit(buildIpv4UdpPacket({ source: src.value, destination: dst.value, sourcePort: d.local.port, destinationPort: d.remote.port, payload: d.payload }));
       },
       sendKeepalive: () => undefined,
       addressOf: () => '192.0.2.2',
@@ -417,7 +403,26 @@ async function remoteSites(network: Network, n: number, clock: VirtualClock, cou
     hostname: () => 'sites',
   });
   daemon.configure(ikeModel(peerConfig(n)));
-  return daemon;
+  const input = (packet: Uint8Array): void => {
+    const ip = parseIpv4(packet);
+    if (!ip.ok || ip.value.header.protocol !== 17) return;
+    const udp = parseUdp(ip.value.payload);
+    if (!udp.ok || udp.value.destinationPort !== 500) return;
+    daemon.receive({
+      local: { address: ipv4ToText(ip.value.header.destination), port: 500 },
+      remote: { address: ipv4ToText(ip.value.header.source), port: udp.value.sourcePort },
+      payload: udp.value.payload,
+    });
+  };
+  return { daemon, input };
+}
+
+/** The remote sites' daemon on the far end of the hub's xe-0/0/0, in this process. */
+async function remoteSites(network: Network, n: number, clock: VirtualClock, counter: { installs: number; last: number }): Promise<SharedIkeDaemon> {
+  const at = { device: 'sites', ifd: 'xe-0/0/0' };
+  const sites = await sitesDaemon(n, clock, counter, (packet) => network.transmit(at, packet));
+  network.attach('sites', { receive: (_ifd, packet) => sites.input(packet) });
+  return sites.daemon;
 }
 
 /** Packets between the hub and the sites' child process (IPC, advanced serialization). */
@@ -505,29 +510,13 @@ async function remoteSitesProcess(network: Network, n: number, clock: VirtualClo
 async function runSitesProcess(n: number): Promise<void> {
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
   const toHub = (m: HubMessage): void => void process.send!(m);
-  const daemon = await createIked({
-    clock,
-    random: new Random(77),
-    randomBytes: seeded(78),
-    transport: {
-      send: (d) => {
-        const src = ipv4FromText(d.local.address);
-        const dst = ipv4FromText(d.remote.address);
-        if (!src.ok || !dst.ok) return false;
-        toHub({ kind: 'packet', packet: buildIpv4UdpPacket({ source: src.value, destination: dst.value, sourcePort: d.local.port, destinationPort: d.remote.port, payload: d.payload }) });
-        return true;
-      },
-      sendKeepalive: () => undefined,
-      addressOf: () => '192.0.2.2',
-    },
-    kernel: nullKernel(0xb0000000, { installs: 0, last: 0 }),
-    engine: 'native',
-    hostname: () => 'sites',
+  const sites = await sitesDaemon(n, clock, { installs: 0, last: 0 }, (packet) => {
+    toHub({ kind: 'packet', packet });
+    return true;
   });
-  daemon.configure(ikeModel(peerConfig(n)));
   process.on('message', (m: SitesMessage) => {
     if (m.kind === 'stop') {
-      void daemon.stop().finally(() => process.exit(0));
+      void sites.daemon.stop().finally(() => process.exit(0));
       return;
     }
     if (m.kind === 'rss') {
@@ -535,18 +524,7 @@ async function runSitesProcess(n: number): Promise<void> {
       return;
     }
     if (m.now > clock.now()) clock.advance(m.now - clock.now());
-    const packet = new Uint8Array(m.packet);
-    const ip = parseIpv4(packet);
-    if (ip.ok && ip.value.header.protocol === 17) {
-      const udp = parseUdp(ip.value.payload);
-      if (udp.ok && udp.value.destinationPort === 500) {
-        daemon.receive({
-          local: { address: ipv4ToText(ip.value.header.destination), port: 500 },
-          remote: { address: ipv4ToText(ip.value.header.source), port: udp.value.sourcePort },
-          payload: udp.value.payload,
-        });
-      }
-    }
+    sites.input(new Uint8Array(m.packet));
     // The daemon's own awaits (kernel installs) settle before the hub hears this one is done.
     setImmediate(() => toHub({ kind: 'done', id: m.id }));
   });
