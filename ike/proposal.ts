@@ -192,8 +192,50 @@ const optionalNone = (type: number): boolean => type === TransformType.INTEG || 
 
 const values = (ts: readonly WireTransform[]): string => ts.map(transformValueName).join(' or ');
 
-/** Match one peer proposal against one of ours: the chosen transforms, or what did not match. */
+/**
+ * Match one peer proposal against one of ours: the chosen transforms, or what did not match.
+ * Every setup matches at least two proposals, so the match itself allocates nothing beyond its
+ * answer; any mismatch is explained by `explainMatch`, which builds the per-type lists.
+ */
 function matchProposal(o: WireProposal, t: WireProposal): { readonly chosen: WireTransform[] } | { readonly mismatches: string[] } {
+  if (o.protocol !== t.protocol) return explainMatch(o, t);
+  let mask = 0;
+  for (let i = 0; i < o.transforms.length; i++) mask |= bitOf(o.transforms[i]!.type);
+  for (let i = 0; i < t.transforms.length; i++) mask |= bitOf(t.transforms[i]!.type);
+  if (mask < 0 || !(SPI_SIZES[t.protocol] ?? []).includes(t.spi.length)) return explainMatch(o, t);
+  const chosen: WireTransform[] = [];
+  for (let type = 0; type < 31; type++) {
+    if ((mask & (1 << type)) === 0) continue;
+    let pick: WireTransform | undefined;
+    let none: WireTransform | undefined;
+    let mine = 0;
+    for (let j = 0; j < o.transforms.length; j++) if (o.transforms[j]!.type === type) mine++;
+    for (let i = 0; i < t.transforms.length && pick === undefined; i++) {
+      const x = t.transforms[i]!;
+      if (x.type !== type) continue;
+      if (none === undefined && x.id === 0) none = x;
+      for (let j = 0; j < o.transforms.length; j++) {
+        const y = o.transforms[j]!;
+        if (y.type === type && sameTransform(x, y)) {
+          pick = x;
+          break;
+        }
+      }
+    }
+    if (pick) chosen.push(pick);
+    else if (mine === 0 && optionalNone(type) && none) chosen.push(none);
+    else return explainMatch(o, t);
+  }
+  return { chosen };
+}
+
+/** A transform type as a bit of a 31-bit mask; -1 (poisons the mask) for a type beyond it. */
+function bitOf(type: number): number {
+  return type >= 0 && type < 31 ? 1 << type : -(2 ** 31);
+}
+
+/** matchProposal's answer, with every type's lists spelled out (mismatch explanations). */
+function explainMatch(o: WireProposal, t: WireProposal): { readonly chosen: WireTransform[] } | { readonly mismatches: string[] } {
   if (o.protocol !== t.protocol) return { mismatches: [`protocol ${protocolName(t.protocol)}, ours ${protocolName(o.protocol)}`] };
   const sizes = SPI_SIZES[t.protocol] ?? [];
   if (!sizes.includes(t.spi.length)) return { mismatches: [`SPI of ${t.spi.length} bytes (${protocolName(t.protocol)} takes ${sizes.join(' or ')})`] };

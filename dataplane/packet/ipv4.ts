@@ -66,6 +66,13 @@ export interface Ipv4BuildOptions {
 
 /** A 20-byte header with its checksum, for a payload of `payloadLength` bytes. */
 export function buildIpv4Header(opts: Ipv4BuildOptions & { readonly payloadLength: number }): Uint8Array {
+  const h = new Uint8Array(IPV4_HEADER_LENGTH);
+  writeIpv4Header(opts, opts.payloadLength, h);
+  return h;
+}
+
+/** Write the 20-byte header (with its checksum) for a payload of `payloadLength` bytes at out[0]. */
+export function writeIpv4Header(opts: Ipv4BuildOptions, payloadLength: number, out: Uint8Array): void {
   const { source, destination, protocol } = opts;
   if (source.length !== 4) throw new RangeError(`IPv4 source must be 4 bytes, got ${source.length}`);
   if (destination.length !== 4) throw new RangeError(`IPv4 destination must be 4 bytes, got ${destination.length}`);
@@ -73,7 +80,7 @@ export function buildIpv4Header(opts: Ipv4BuildOptions & { readonly payloadLengt
   const tos = opts.tos ?? 0;
   const identification = opts.identification ?? 0;
   const fragmentOffset = opts.fragmentOffset ?? 0;
-  const totalLength = IPV4_HEADER_LENGTH + opts.payloadLength;
+  const totalLength = IPV4_HEADER_LENGTH + payloadLength;
   checkInt('protocol', protocol, 0, 255);
   checkInt('ttl', ttl, 0, 255);
   checkInt('tos', tos, 0, 255);
@@ -81,7 +88,7 @@ export function buildIpv4Header(opts: Ipv4BuildOptions & { readonly payloadLengt
   checkInt('fragmentOffset', fragmentOffset, 0, 0x1fff);
   checkInt('total length (20 + payload)', totalLength, IPV4_HEADER_LENGTH, IPV4_MAX_PACKET);
 
-  const h = new Uint8Array(IPV4_HEADER_LENGTH);
+  const h = out;
   h[0] = 0x45;
   h[1] = tos;
   writeU16(h, 2, totalLength);
@@ -90,18 +97,18 @@ export function buildIpv4Header(opts: Ipv4BuildOptions & { readonly payloadLengt
   writeU16(h, 6, flags | fragmentOffset);
   h[8] = ttl;
   h[9] = protocol;
+  h[10] = 0;
+  h[11] = 0;
   h.set(source, 12);
   h.set(destination, 16);
-  writeU16(h, 10, internetChecksum(h));
-  return h;
+  writeU16(h, 10, internetChecksum(h.subarray(0, IPV4_HEADER_LENGTH)));
 }
 
 /** Header + payload as one packet. */
 export function buildIpv4Packet(opts: Ipv4BuildOptions & { readonly payload: Uint8Array }): Uint8Array {
-  const header = buildIpv4Header({ ...opts, payloadLength: opts.payload.length });
-  const out = new Uint8Array(header.length + opts.payload.length);
-  out.set(header);
-  out.set(opts.payload, header.length);
+  const out = new Uint8Array(IPV4_HEADER_LENGTH + opts.payload.length);
+  writeIpv4Header(opts, opts.payload.length, out);
+  out.set(opts.payload, IPV4_HEADER_LENGTH);
   return out;
 }
 

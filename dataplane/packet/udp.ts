@@ -7,7 +7,7 @@
 
 import { checkInt, readU16, writeU16 } from './bytes.js';
 import { internetChecksum, pseudoHeaderSum } from './checksum.js';
-import { IpProtocol, buildIpv4Packet, type Ipv4BuildOptions } from './ipv4.js';
+import { IPV4_HEADER_LENGTH, IpProtocol, writeIpv4Header, type Ipv4BuildOptions } from './ipv4.js';
 import { buildIpv6Packet, type Ipv6BuildOptions } from './ipv6.js';
 import { fail, ok, type Result } from './result.js';
 
@@ -113,13 +113,21 @@ export type Ipv4UdpOptions = Omit<Ipv4BuildOptions, 'protocol'> & {
 };
 
 export function buildIpv4UdpPacket(opts: Ipv4UdpOptions): Uint8Array {
-  const udp = buildUdp({
-    sourcePort: opts.sourcePort,
-    destinationPort: opts.destinationPort,
-    payload: opts.payload,
-    ...(opts.udpChecksum === false ? {} : { pseudoHeader: { source: opts.source, destination: opts.destination } }),
-  });
-  return buildIpv4Packet({ ...opts, protocol: IpProtocol.UDP, payload: udp });
+  const { sourcePort, destinationPort, payload } = opts;
+  checkInt('sourcePort', sourcePort, 0, 0xffff);
+  checkInt('destinationPort', destinationPort, 0, 0xffff);
+  const length = UDP_HEADER_LENGTH + payload.length;
+  checkInt('UDP length (8 + payload)', length, UDP_HEADER_LENGTH, 0xffff);
+  // One buffer: IPv4 header, then the datagram written in place (no intermediate copy).
+  const out = new Uint8Array(IPV4_HEADER_LENGTH + length);
+  writeIpv4Header({ ...opts, protocol: IpProtocol.UDP }, length, out);
+  const d = out.subarray(IPV4_HEADER_LENGTH);
+  writeU16(d, 0, sourcePort);
+  writeU16(d, 2, destinationPort);
+  writeU16(d, 4, length);
+  d.set(payload, UDP_HEADER_LENGTH);
+  if (opts.udpChecksum !== false) writeU16(d, 6, udpChecksum(d, { source: opts.source, destination: opts.destination }));
+  return out;
 }
 
 export type Ipv6UdpOptions = Omit<Ipv6BuildOptions, 'nextHeader'> & {
