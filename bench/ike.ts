@@ -66,7 +66,8 @@ const RSS_GOAL_MB = 500;
 
 const peerAddress = (i: number): string => `10.${200 + (i >> 16)}.${(i >> 8) & 0xff}.${i & 0xff}`;
 
-function commonLines(host: string, address: string): string[] {
+/** The lines both ends of the IKE benches share (interfaces, zone, one IKE and one IPsec policy). */
+export function commonLines(host: string, address: string): string[] {
   return [
     `set system host-name ${host}`,
     `set interfaces xe-0/0/0 unit 0 family inet address ${address}/24`,

@@ -6,6 +6,7 @@
  * marked "negotiating" forever; a queued gateway whose VPN changed never started).
  */
 import { describe, expect, it } from 'vitest';
+import { commonLines } from '../../../bench/ike.js';
 import { Device } from '../../../chassis/device.js';
 import { Topology } from '../../../chassis/topology.js';
 import { loadConfigText } from '../../../config/load.js';
@@ -16,23 +17,6 @@ import { VirtualClock } from '../../../sim/clock.js';
 
 const N = MAX_INITIATING + 4;
 const site = (i: number): string => `10.200.${i >> 8}.${i & 0xff}`;
-
-function common(host: string, address: string): string[] {
-  return [
-    `set system host-name ${host}`,
-    `set interfaces xe-0/0/0 unit 0 family inet address ${address}/24`,
-    'set security zones security-zone untrust host-inbound-traffic system-services ike',
-    'set security zones security-zone untrust interfaces xe-0/0/0.0',
-    'set security ike proposal P1 authentication-method pre-shared-keys',
-    'set security ike proposal P1 dh-group group19',
-    'set security ike proposal P1 encryption-algorithm aes-128-gcm',
-    'set security ike policy IP1 proposals P1',
-    'set security ike policy IP1 pre-shared-key ascii-text pacing-secret',
-    'set security ipsec proposal PP1 protocol esp',
-    'set security ipsec proposal PP1 encryption-algorithm aes-128-gcm',
-    'set security ipsec policy PIP1 proposals PP1',
-  ];
-}
 
 /** One VPN of gateway G`i`; the last gateway carries two, told apart by traffic selectors. */
 function vpns(i: number, hub: boolean, establish: string): string[] {
@@ -50,7 +34,7 @@ function vpns(i: number, hub: boolean, establish: string): string[] {
 }
 
 function hubLines(establishLast = 'immediately'): string[] {
-  const out = common('hub', '192.0.2.1');
+  const out = commonLines('hub', '192.0.2.1');
   out.push('set routing-options static route 10.200.0.0/16 next-hop 192.0.2.2');
   for (let i = 0; i < N; i++) {
     out.push(
@@ -65,7 +49,7 @@ function hubLines(establishLast = 'immediately'): string[] {
 }
 
 function peerLines(): string[] {
-  const out = [...common('peer', '192.0.2.2'), 'set security zones security-zone trust interfaces lo0.0'];
+  const out = [...commonLines('peer', '192.0.2.2'), 'set security zones security-zone trust interfaces lo0.0'];
   for (let i = 0; i < N; i++) {
     out.push(
       `set interfaces lo0 unit 0 family inet address ${site(i)}/32`,
