@@ -228,7 +228,19 @@ function heapMb(): number {
  */
 export type SitesWhere = 'device' | 'daemon' | 'process';
 
-export async function bringUp(n: number, opts: { limitMs?: number; peer?: SitesWhere; heap?: boolean; onUp?: () => void } = {}): Promise<BringUp> {
+/**
+ * Options of a bring-up: `limitMs` wall budget; `peer` where the remote sites run; `heap` take the
+ * heap figures after a full GC (needs --expose-gc); `onUp` called once all are up, before the
+ * bed is torn down (a heap snapshot or a profile of the up state is taken there).
+ */
+export interface BringUpOptions {
+  readonly limitMs?: number;
+  readonly peer?: SitesWhere;
+  readonly heap?: boolean;
+  readonly onUp?: () => void;
+}
+
+export async function bringUp(n: number, opts: BringUpOptions = {}): Promise<BringUp> {
   const start = Date.UTC(2026, 0, 1);
   const clock = new VirtualClock(start);
   const probes = new Map<string, Probe>();
