@@ -218,10 +218,6 @@ function heapMb(): number {
 }
 
 /**
- * Build the bed, commit the peer, wake the SPUs, commit the hub and run the network until the
- * hub has `n` CHILD SA pairs installed (or `limitMs` of wall time passes).
- */
-/**
  * Where the remote sites run: `device` a second SRX5800 in this process, `daemon` one bare iked
  * in this process, `process` that bare iked in a child process (so this process's memory is the
  * hub's alone).
@@ -240,6 +236,10 @@ export interface BringUpOptions {
   readonly onUp?: () => void;
 }
 
+/**
+ * Build the bed, commit the peer, wake the SPUs, commit the hub and run the network until the
+ * hub has `n` CHILD SA pairs installed (or `limitMs` of wall time passes).
+ */
 export async function bringUp(n: number, opts: BringUpOptions = {}): Promise<BringUp> {
   const start = Date.UTC(2026, 0, 1);
   const clock = new VirtualClock(start);
