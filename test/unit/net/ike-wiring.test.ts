@@ -15,6 +15,28 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
+/**
+ * Commit manual VPN M1 (ESP, SPI 4000) on site1 and let its SAs land on their SPU: they are keyed
+ * asynchronously after the commit.
+ */
+async function commitManualVpn(s: IkeSites): Promise<void> {
+  await s.on(s.site1, [
+    'configure',
+    'set security ipsec vpn M1 manual gateway 192.0.2.2',
+    'set security ipsec vpn M1 manual external-interface xe-0/0/0.0',
+    'set security ipsec vpn M1 manual protocol esp',
+    'set security ipsec vpn M1 manual spi 4000',
+    'set security ipsec vpn M1 manual encryption algorithm aes-128-cbc',
+    'set security ipsec vpn M1 manual encryption key hexadecimal 00112233445566778899aabbccddeeff',
+    'set security ipsec vpn M1 manual authentication algorithm hmac-sha-256-128',
+    'set security ipsec vpn M1 manual authentication key hexadecimal 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+    'commit',
+    'exit',
+  ]);
+  await s.topology.tunnels(s.site1).reconcile();
+  await s.topology.network.runFor(0);
+}
+
 async function sites(opts: Parameters<typeof ikeSites>[0] = {}): Promise<IkeSites> {
   const s = await ikeSites(opts);
   open.push(s);
@@ -174,21 +196,7 @@ describe('the IPsec kernel', () => {
 
   it('SPIs are unique on the device, outside 0..255, never a configured manual SPI', async () => {
     const s = await sites();
-    await s.on(s.site1, [
-      'configure',
-      'set security ipsec vpn M1 manual gateway 192.0.2.2',
-      'set security ipsec vpn M1 manual external-interface xe-0/0/0.0',
-      'set security ipsec vpn M1 manual protocol esp',
-      'set security ipsec vpn M1 manual spi 4000',
-      'set security ipsec vpn M1 manual encryption algorithm aes-128-cbc',
-      'set security ipsec vpn M1 manual encryption key hexadecimal 00112233445566778899aabbccddeeff',
-      'set security ipsec vpn M1 manual authentication algorithm hmac-sha-256-128',
-      'set security ipsec vpn M1 manual authentication key hexadecimal 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
-      'commit',
-      'exit',
-    ]);
-    // The manual SA is keyed on its SPU asynchronously after the commit: let it land.
-    await s.topology.network.runFor(0);
+    await commitManualVpn(s);
     const k = s.daemon(s.site1).deps.kernel;
     const spis = Array.from({ length: 200 }, () => k.allocateSpi('esp'));
     expect(new Set(spis).size).toBe(200);
@@ -298,20 +306,7 @@ describe('log files', () => {
 describe('manual tunnels on the anchoring table', () => {
   it('a manual VPN is anchored by the table and listed by tunnel-distribution with its id, next to IKE tunnels', async () => {
     const s = await sites();
-    await s.on(s.site1, [
-      'configure',
-      'set security ipsec vpn M1 manual gateway 192.0.2.2',
-      'set security ipsec vpn M1 manual external-interface xe-0/0/0.0',
-      'set security ipsec vpn M1 manual protocol esp',
-      'set security ipsec vpn M1 manual spi 4000',
-      'set security ipsec vpn M1 manual encryption algorithm aes-128-cbc',
-      'set security ipsec vpn M1 manual encryption key hexadecimal 00112233445566778899aabbccddeeff',
-      'set security ipsec vpn M1 manual authentication algorithm hmac-sha-256-128',
-      'set security ipsec vpn M1 manual authentication key hexadecimal 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
-      'commit',
-      'exit',
-    ]);
-    await s.topology.tunnels(s.site1).reconcile();
+    await commitManualVpn(s);
     const manual = s.topology.tunnels(s.site1).list();
     expect(manual.map((t) => t.vpn.name)).toEqual(['M1']);
     const anchor = s.topology.tunnels(s.site1).anchors.tunnel(-manual[0]!.id)!;
