@@ -27,7 +27,7 @@ import { EspPath, type PacketOutcome } from '../dataplane/spu/esp-path.js';
 import type { SpuHandle } from '../dataplane/spu/spu-thread.js';
 import { VirtualClock } from '../sim/clock.js';
 
-const CARDS: Array<[number, CardType]> = [
+export const CARDS: Array<[number, CardType]> = [
   [0, 'ioc4'],
   [1, 'ioc4'],
   [2, 'spc3'],
@@ -71,7 +71,7 @@ function machineBusyMs(): number | null {
  * Run one timed sample, retrying while other processes used more than 0.2 cores during it
  * (performance.md §0 drops such samples the same way); keeps the quietest try.
  */
-async function quietSample(measure: () => number | Promise<number>): Promise<{ value: number; foreign: number }> {
+export async function quietSample(measure: () => number | Promise<number>): Promise<{ value: number; foreign: number }> {
   let best: { value: number; foreign: number } | null = null;
   for (let attempt = 0; attempt < 4; attempt++) {
     const busy0 = machineBusyMs();
@@ -88,10 +88,10 @@ async function quietSample(measure: () => number | Promise<number>): Promise<{ v
   return best!;
 }
 
-let benchStart = 0;
+let benchStart = performance.now();
 const BUDGET_MS = 35_000;
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
@@ -119,7 +119,7 @@ function saPair(encryption: EncryptionAlgorithm, authentication: AuthenticationA
 // ---- (c) the plain single-thread node:crypto loop -------------------------------------------
 
 /** Encrypt then decrypt `count` packets with bare node:crypto calls; returns packets/s. */
-function referenceLoop(encryption: EncryptionAlgorithm, authentication: AuthenticationAlgorithm | null, size: number, ms: number): number {
+export function referenceLoop(encryption: EncryptionAlgorithm, authentication: AuthenticationAlgorithm | null, size: number, ms: number): number {
   const enc = ENCRYPTION_SUITES[encryption];
   const [sa] = saPair(encryption, authentication, 0x5000);
   // The same payload length ESP carries: inner ‖ padding ‖ pad length ‖ next header.
@@ -178,7 +178,7 @@ function referenceLoop(encryption: EncryptionAlgorithm, authentication: Authenti
 
 // ---- (a) and (b): through SPU threads ---------------------------------------------------------
 
-interface Lane {
+export interface Lane {
   readonly path: EspPath;
   readonly out: number;
   readonly inb: number;
@@ -204,7 +204,7 @@ function roundTrip(lane: Lane, packets: readonly Uint8Array[]): Promise<number> 
 }
 
 /** Keep `inFlight` encrypt→decrypt jobs of BATCH packets per lane busy for `ms`; packets/s. */
-async function pump(lanes: Lane[], packets: Uint8Array[], ms: number, inFlight: number): Promise<{ rate: number; failures: number }> {
+export async function pump(lanes: Lane[], packets: Uint8Array[], ms: number, inFlight: number): Promise<{ rate: number; failures: number }> {
   let done = 0;
   let failures = 0;
   const t0 = performance.now();
@@ -219,7 +219,7 @@ async function pump(lanes: Lane[], packets: Uint8Array[], ms: number, inFlight: 
   return { rate: (done / (performance.now() - t0)) * 1000, failures };
 }
 
-async function installLanes(spus: SpuHandle[], encryption: EncryptionAlgorithm, authentication: AuthenticationAlgorithm | null, spiBase: number): Promise<Lane[]> {
+export async function installLanes(spus: SpuHandle[], encryption: EncryptionAlgorithm, authentication: AuthenticationAlgorithm | null, spiBase: number): Promise<Lane[]> {
   return Promise.all(
     spus.map(async (spu, i) => {
       const path = new EspPath(spu, { engine: 'native', maxBatch: BATCH });
@@ -229,7 +229,7 @@ async function installLanes(spus: SpuHandle[], encryption: EncryptionAlgorithm, 
   );
 }
 
-async function removeLanes(lanes: Lane[]): Promise<void> {
+export async function removeLanes(lanes: Lane[]): Promise<void> {
   await Promise.all(lanes.map(async (l) => {
     await l.path.removeSa(l.out);
     await l.path.removeSa(l.inb);

@@ -28,10 +28,15 @@ async function startup(label: string, args: string[]): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  // BENCH_ONLY=ike runs the IKE rows alone (BENCH_ONLY=esp the ESP table alone).
+  // BENCH_ONLY=ike runs the IKE rows alone (BENCH_ONLY=esp the ESP table alone;
+  // BENCH_ONLY=esp-ceiling the diagnostic of bench/esp-ceiling.ts, not part of the full run).
   const only = process.env.BENCH_ONLY;
   if (only === 'ike') {
     await (await import('./ike.js')).printIkeBench();
+    return;
+  }
+  if (only === 'esp-ceiling') {
+    await (await import('./esp-ceiling.js')).printEspCeiling();
     return;
   }
   if (only === 'esp') {
