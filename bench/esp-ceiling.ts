@@ -11,7 +11,7 @@
  *       a buffer that the same thread then opens; no srx5k code, no replay window, no counters;
  *   (b) srx5k's ESP path through the 12 SPUs of bench/esp.ts's SRX5800.
  *
- * Not part of the default `npm run bench`: a diagnostic for the open goal, ~25 s.
+ * Not part of the default `npm run bench`: a diagnostic for the open goal, ~10 s.
  */
 import { Piscina } from 'piscina';
 import { Device } from '../chassis/device.js';
