@@ -47,7 +47,7 @@ function pools(n: number): Piscina[] {
   );
 }
 
-/** (d)/(e): worker-local loops on `busy` threads at once; packets/s. */
+/** (d)/(e): worker-local loops on every one of `threads` at once; packets/s. */
 async function localLoops(threads: Piscina[], length: number, ms: number): Promise<number> {
   const t0 = performance.now();
   const counts = await Promise.all(threads.map((p) => p.run({ ms, length, count: RECORDS }, { name: 'loop' }) as Promise<number>));
