@@ -26,15 +26,18 @@ export function makeDevice(
     clock,
     device,
     cli,
-    async run(line) {
-      let res = await cli.execute(line);
-      const out = [...res.lines];
-      while (res.confirm) {
-        res = await res.confirm.answer(true);
-        out.push(...res.lines);
-      }
-      return out;
-    },
+    run: (line) => runAnswering(cli, line),
     close: () => device.shutdown(),
   };
+}
+
+/** Run one line through the interpreter, answering yes to every question; the output lines. */
+export async function runAnswering(cli: Interpreter, line: string): Promise<string[]> {
+  let res = await cli.execute(line);
+  const out = [...res.lines];
+  while (res.confirm) {
+    res = await res.confirm.answer(true);
+    out.push(...res.lines);
+  }
+  return out;
 }

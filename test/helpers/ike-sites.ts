@@ -7,6 +7,7 @@ import { Device } from '../../chassis/device.js';
 import { Topology } from '../../chassis/topology.js';
 import { Interpreter } from '../../cli/engine/interpreter.js';
 import { VirtualClock } from '../../sim/clock.js';
+import { runAnswering } from './device.js';
 import { fakeDaemons, type FakeIkeDaemon } from './fake-ike-daemon.js';
 
 export interface IkeSites {
@@ -68,15 +69,7 @@ export async function ikeSites(opts: { ikeInbound2?: boolean; traceFile?: string
   topology.add(site2);
   topology.link({ device: 'site1', ifd: 'xe-0/0/0' }, { device: 'site2', ifd: 'xe-0/0/0' });
   const cli = new Interpreter(topology);
-  const run = async (line: string): Promise<string[]> => {
-    let res = await cli.execute(line);
-    const out = [...res.lines];
-    while (res.confirm) {
-      res = await res.confirm.answer(true);
-      out.push(...res.lines);
-    }
-    return out;
-  };
+  const run = (line: string): Promise<string[]> => runAnswering(cli, line);
   const on = async (dev: Device, lines: readonly string[]): Promise<string[]> => {
     if (topology.current !== dev) await run(`lab console ${dev.hostname}`);
     const out: string[] = [];
